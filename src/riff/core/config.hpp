@@ -1,0 +1,59 @@
+#pragma once
+// riffd's configuration: defaults, then a TOML file, then RIFF_* environment
+// variables, then command-line flags; each later source wins.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "riff/core/status.hpp"
+
+namespace riff {
+
+struct Config {
+  // [server]
+  std::string listen = "0.0.0.0:8080";
+  int io_threads = 0;               // 0 = one per core
+  int worker_threads = 0;           // 0 = 4 per core
+  std::int64_t max_body_bytes = 1 << 20;
+  int header_timeout_ms = 10'000;
+  int idle_timeout_ms = 75'000;
+  std::string web_dir = "web/dist";  // the built web client
+  std::string public_url;            // how users reach riff; default http://localhost:PORT
+
+  // [storage]
+  std::string data_dir = "./riff-data";
+  std::string db;                    // PostgreSQL URL; empty = SQLite in data_dir
+  int db_pool = 8;
+
+  // [auth]
+  int session_days = 30;
+  int login_failures_per_account = 5;  // within login_window_s
+  int login_failures_per_ip = 50;
+  int login_window_s = 900;
+  int signups_per_ip_per_hour = 200;
+  bool secure_cookies = false;       // set when served over HTTPS
+
+  // [log]
+  std::string log_level = "info";
+  bool access_log = true;
+
+  // [demo]
+  bool demo = false;                 // seed demo content when the database is empty
+
+  int node_id = 0;                   // 0..1023, unique per node for id generation
+
+  std::string host() const;
+  std::uint16_t port() const;
+};
+
+/// The help text, flag names and env names come from one table in config.cpp.
+/// `args` excludes the program and subcommand names.
+Result<Config> load_config(const std::vector<std::string>& args, std::string* help_out = nullptr);
+
+/// Adds riffd's configuration flags to a CLI11 app (defined in config.cpp,
+/// declared here without the CLI11 header to keep it out of includes).
+void describe_config_flags(std::string& out);
+
+}  // namespace riff

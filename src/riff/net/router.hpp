@@ -1,0 +1,77 @@
+#pragma once
+// Maps (method, path) to a handler. Patterns are literal segments and
+// `{name}` parameters; a final `{name*}` takes the rest of the path.
+//
+// Routes are added at start-up from one thread; match() is then safe from any
+// number of threads (the table is not changed after the server starts).
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "riff/net/http.hpp"
+
+namespace riff::net {
+
+class WsHandler;
+
+using Handler = std::function<Response(Request&)>;
+
+enum class Auth {
+  kNone,      // no authentication attempted (health, static, benchmarks)
+  kOptional,  // principal set when credentials are present and valid
+  kRequired,  // 401 without a valid session
+  kAdmin,     // 403 unless the principal is an admin
+};
+
+struct RouteOptions {
+  Auth auth = Auth::kOptional;
+  /// Runs on the blocking worker pool (database, hashing). Only handlers that
+  /// do no I/O and finish in microseconds should set this to false.
+  bool blocking = true;
+  /// Largest request body accepted, in bytes; 0 means the server default.
+  std::size_t max_body = 0;
+  /// Name of a rate-limit bucket applied per client address ("" = none).
+  std::string rate_limit;
+  /// Allowed without a CSRF token even with cookie auth (e.g. login, signup:
+  /// they create the session and are guarded by SameSite=Lax and Origin checks).
+  bool csrf_exempt = false;
+};
+
+struct Route {
+  Method method;
+  std::string pattern;
+  Handler handler;
+  RouteOptions options;
+  std::shared_ptr<WsHandler> ws;  // set for WebSocket routes
+  std::vector<std::string> segments;
+  std::size_t index = 0;  // position in the table, for per-route metrics
+};
+
+struct Match {
+  const Route* route = nullptr;
+  std::vector<std::pair<std::string, std::string>> params;
+  bool path_matched = false;  // true with route==nullptr means 405
+};
+
+class Router {
+ public:
+  void add(Method m, std::string pattern, Handler h, RouteOptions o = {});
+  void get(std::string p, Handler h, RouteOptions o = {}) { add(Method::kGet, std::move(p), std::move(h), std::move(o)); }
+  void post(std::string p, Handler h, RouteOptions o = {}) { add(Method::kPost, std::move(p), std::move(h), std::move(o)); }
+  void put(std::string p, Handler h, RouteOptions o = {}) { add(Method::kPut, std::move(p), std::move(h), std::move(o)); }
+  void patch(std::string p, Handler h, RouteOptions o = {}) { add(Method::kPatch, std::move(p), std::move(h), std::move(o)); }
+  void del(std::string p, Handler h, RouteOptions o = {}) { add(Method::kDelete, std::move(p), std::move(h), std::move(o)); }
+  /// A WebSocket endpoint (GET with Upgrade).
+  void websocket(std::string pattern, std::shared_ptr<WsHandler> h, RouteOptions o = {});
+
+  Match match(Method m, std::string_view path) const;
+  const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
+
+ private:
+  std::vector<std::unique_ptr<Route>> routes_;
+};
+
+}  // namespace riff::net
