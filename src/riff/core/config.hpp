@@ -48,12 +48,15 @@ struct Config {
   std::uint16_t port() const;
 };
 
-/// The help text, flag names and env names come from one table in config.cpp.
-/// `args` excludes the program and subcommand names.
-Result<Config> load_config(const std::vector<std::string>& args, std::string* help_out = nullptr);
+/// Where configuration comes from, for the command line of a subcommand.
+/// Filled by add_config_flags() (config_cli.hpp) and resolved by resolve_config().
+struct ConfigSources {
+  std::string config_file;                                  // --config, else RIFF_CONFIG
+  std::vector<std::pair<std::string, std::string>> flags;  // flag name -> value given
+};
 
-/// Adds riffd's configuration flags to a CLI11 app (defined in config.cpp,
-/// declared here without the CLI11 header to keep it out of includes).
-void describe_config_flags(std::string& out);
+/// Defaults, then the TOML file, then RIFF_* environment, then flags.
+/// Fails with the offending key and value named.
+Result<Config> resolve_config(const ConfigSources& sources);
 
 }  // namespace riff

@@ -73,6 +73,8 @@ class Server {
 
   void set_authenticator(Authenticator* a);
   void set_rate_limiter(RateLimiter* r);
+  /// One JSON line per request on stdout (on by default).
+  void set_access_log(bool enabled);
 
   /// Binds the listening socket; after this, port() is known. Throws on failure.
   void bind();

@@ -1,0 +1,120 @@
+#include "riff/app/app.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "riff/app/system_routes.hpp"
+#include "riff/core/clock.hpp"
+#include "riff/core/ids.hpp"
+#include "riff/core/metrics.hpp"
+#include "riff/db/database.hpp"
+#include "riff/net/rate_limiter.hpp"
+#include "riff/net/router.hpp"
+#include "riff/net/server.hpp"
+
+namespace riff::app {
+
+namespace fs = std::filesystem;
+
+struct App::Parts {
+  Config config;
+  SystemClock clock;
+  std::unique_ptr<IdGenerator> ids;
+  Metrics metrics;
+  std::unique_ptr<db::Database> db;
+  net::Router router;
+  net::InMemoryRateLimiter limiter;
+};
+
+App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+App::~App() = default;
+
+static std::vector<db::Migration> all_migrations() {
+  std::vector<db::Migration> m;
+  return m;
+}
+
+Result<std::unique_ptr<App>> App::create(const Config& config) {
+  auto p = std::make_unique<Parts>();
+  p->config = config;
+  p->ids = std::make_unique<IdGenerator>(p->clock, config.node_id);
+
+  std::error_code ec;
+  fs::create_directories(fs::path(config.data_dir) / "media", ec);
+  if (ec) return Status::unavailable("create data dir " + config.data_dir + ": " + ec.message());
+  auto db = db::open_database(config.db, (fs::path(config.data_dir) / "riff.db").string());
+  if (!db) return db.status().with_context("open database");
+  p->db = std::move(db).value();
+  RIFF_RETURN_IF_ERROR(p->db->migrate(all_migrations()).with_context("migrate"));
+
+  mount_system_routes(p->router, *p->db, p->metrics);
+  return std::unique_ptr<App>(new App(std::move(p)));
+}
+
+std::vector<std::string> App::route_table() const {
+  std::vector<std::string> out;
+  for (const auto& r : parts_->router.routes()) {
+    out.push_back(std::string(net::method_name(r->method)) + " " + r->pattern);
+  }
+  return out;
+}
+
+Status App::create_admin(const std::string& handle, const std::string& email, const std::string& password) {
+  return Status::internal("accounts not wired");
+}
+
+int App::serve() {
+  auto& p = *parts_;
+  // Signals go to one thread that asks the server to stop; every other thread
+  // (started after this mask) ignores them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  net::ServerOptions opts;
+  opts.host = p.config.host();
+  opts.port = p.config.port();
+  opts.io_threads = p.config.io_threads;
+  opts.worker_threads = p.config.worker_threads;
+  opts.max_body_bytes = static_cast<std::size_t>(p.config.max_body_bytes);
+  opts.header_timeout_ms = p.config.header_timeout_ms;
+  opts.idle_timeout_ms = p.config.idle_timeout_ms;
+  opts.static_mounts.push_back({"/media/", fs::path(p.config.data_dir) / "media", false, false});
+  opts.static_mounts.push_back({"/", fs::path(p.config.web_dir), true, true});
+
+  p.limiter.add_bucket("signup", p.config.signups_per_ip_per_hour, p.config.signups_per_ip_per_hour / 3600.0);
+  net::Server server(opts, p.router, p.metrics);
+  server.set_rate_limiter(&p.limiter);
+  server.set_access_log(p.config.access_log);
+  try {
+    server.bind();
+  } catch (const std::exception& e) {
+    std::cerr << "riffd: cannot listen on " << p.config.listen << ": " << e.what() << "\n";
+    return 1;
+  }
+  std::string host = opts.host == "0.0.0.0" ? "127.0.0.1" : opts.host;
+  std::cout << "riff listening on http://" << host << ":" << server.port() << std::endl;
+
+  std::thread signal_thread([&server, signals] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("signal {}: finishing in-flight requests", sig);
+    server.stop();
+  });
+  server.run();
+  // run() returned on its own only when stop() was called; wake the waiter if not.
+  pthread_kill(signal_thread.native_handle(), SIGTERM);
+  signal_thread.join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace riff::app

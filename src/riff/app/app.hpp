@@ -1,0 +1,35 @@
+#pragma once
+// The composition root: the only place that knows how riff is wired. Builds
+// the database, services, routes and server from a Config.
+
+#include <memory>
+
+#include "riff/core/config.hpp"
+#include "riff/core/status.hpp"
+
+namespace riff::app {
+
+class App {
+ public:
+  /// Opens the database (creating the data dir), applies migrations, builds
+  /// every service and mounts every route. Does not listen yet.
+  static Result<std::unique_ptr<App>> create(const Config& config);
+  ~App();
+
+  /// Binds, prints "riff listening on http://HOST:PORT", serves until
+  /// SIGINT/SIGTERM, then drains in-flight requests and closes the database.
+  int serve();
+
+  /// Creates an account with the admin role (the `riffd admin create` command).
+  Status create_admin(const std::string& handle, const std::string& email, const std::string& password);
+
+  /// Every route as "METHOD PATTERN", for `riffd routes` and the OpenAPI check.
+  std::vector<std::string> route_table() const;
+
+ private:
+  struct Parts;
+  explicit App(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace riff::app

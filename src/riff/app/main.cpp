@@ -1,0 +1,67 @@
+// riffd: the riff server and its administrative commands.
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "riff/app/app.hpp"
+#include "riff/core/config_cli.hpp"
+#include "riff/core/log.hpp"
+
+namespace {
+
+int fail(const riff::Status& st) {
+  std::cerr << "riffd: " << st.message() << "\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"riff: short videos, music, commerce. One server, riffd."};
+  cli.require_subcommand(1);
+  riff::ConfigSources sources;
+
+  auto* serve = cli.add_subcommand("serve", "Serve the HTTP API, the web client and background work");
+  riff::add_config_flags(*serve, sources);
+
+  auto* admin = cli.add_subcommand("admin", "Administrative commands");
+  admin->require_subcommand(1);
+  auto* admin_create = admin->add_subcommand("create", "Create an administrator account");
+  std::string handle, email;
+  bool password_stdin = false;
+  admin_create->add_option("--handle", handle, "the new admin's handle")->required();
+  admin_create->add_option("--email", email, "the new admin's email")->required();
+  admin_create->add_flag("--password-stdin", password_stdin, "read the password from standard input")->required();
+  riff::add_config_flags(*admin_create, sources);
+
+  auto* routes = cli.add_subcommand("routes", "Print every HTTP route as METHOD PATTERN");
+  riff::add_config_flags(*routes, sources);
+
+  CLI11_PARSE(cli, argc, argv);
+
+  auto config = riff::resolve_config(sources);
+  if (!config) return fail(config.status());
+  riff::init_logging(config->log_level);
+
+  if (*admin_create) {
+    std::string password;
+    std::getline(std::cin, password);
+    auto app = riff::app::App::create(*config);
+    if (!app) return fail(app.status());
+    riff::Status st = (*app)->create_admin(handle, email, password);
+    if (!st) {
+      std::cerr << "riffd: " << st.message() << "\n";
+      for (const auto& f : st.fields()) std::cerr << "  " << f.pointer << ": " << f.detail << "\n";
+      return 1;
+    }
+    std::cout << "admin @" << handle << " created\n";
+    return 0;
+  }
+  auto app = riff::app::App::create(*config);
+  if (!app) return fail(app.status());
+  if (*routes) {
+    for (const auto& r : (*app)->route_table()) std::cout << r << "\n";
+    return 0;
+  }
+  return (*app)->serve();
+}

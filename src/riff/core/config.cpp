@@ -1,0 +1,192 @@
+#include "riff/core/config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <functional>
+#include <thread>
+#include <toml++/toml.h>
+
+#include "riff/core/config_cli.hpp"
+
+namespace riff {
+namespace {
+
+// One configuration key: its flag (--name), TOML key (section.name) and
+// environment variable (RIFF_NAME) are all derived from one entry.
+struct Key {
+  const char* flag;
+  const char* toml;
+  const char* help;
+  bool is_bool;
+  std::function<Status(Config&, const std::string&)> set;
+};
+
+Status parse_int(const std::string& v, std::int64_t lo, std::int64_t hi, std::int64_t& out) {
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || p != v.data() + v.size() || n < lo || n > hi) {
+    return Status::invalid("", "expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+  }
+  out = n;
+  return Status::ok();
+}
+
+template <class T>
+std::function<Status(Config&, const std::string&)> int_key(T Config::*field, std::int64_t lo, std::int64_t hi) {
+  return [=](Config& c, const std::string& v) {
+    std::int64_t n = 0;
+    RIFF_RETURN_IF_ERROR(parse_int(v, lo, hi, n));
+    c.*field = static_cast<T>(n);
+    return Status::ok();
+  };
+}
+
+std::function<Status(Config&, const std::string&)> str_key(std::string Config::*field) {
+  return [=](Config& c, const std::string& v) {
+    c.*field = v;
+    return Status::ok();
+  };
+}
+
+std::function<Status(Config&, const std::string&)> bool_key(bool Config::*field) {
+  return [=](Config& c, const std::string& v) {
+    if (v == "true" || v == "1" || v == "yes" || v == "on") c.*field = true;
+    else if (v == "false" || v == "0" || v == "no" || v == "off") c.*field = false;
+    else return Status::invalid("", "expected true or false");
+    return Status::ok();
+  };
+}
+
+const std::vector<Key>& keys() {
+  static const std::vector<Key> k = {
+      {"listen", "server.listen", "HOST:PORT to serve HTTP on (port 0 picks a free one)", false,
+       [](Config& c, const std::string& v) {
+         auto colon = v.rfind(':');
+         if (colon == std::string::npos) return Status::invalid("", "expected HOST:PORT");
+         std::int64_t port = 0;
+         RIFF_RETURN_IF_ERROR(parse_int(v.substr(colon + 1), 0, 65535, port));
+         c.listen = v;
+         return Status::ok();
+       }},
+      {"io-threads", "server.io_threads", "I/O threads (0 = one per core)", false, int_key(&Config::io_threads, 0, 256)},
+      {"worker-threads", "server.worker_threads", "threads for blocking work (0 = 4 per core)", false,
+       int_key(&Config::worker_threads, 0, 1024)},
+      {"max-body-bytes", "server.max_body_bytes", "largest request body by default", false,
+       int_key(&Config::max_body_bytes, 1024, std::int64_t{1} << 34)},
+      {"header-timeout-ms", "server.header_timeout_ms", "time a client has to send a request head", false,
+       int_key(&Config::header_timeout_ms, 100, 3'600'000)},
+      {"idle-timeout-ms", "server.idle_timeout_ms", "keep-alive connection idle limit", false,
+       int_key(&Config::idle_timeout_ms, 100, 3'600'000)},
+      {"web-dir", "server.web_dir", "the built web client served at /", false, str_key(&Config::web_dir)},
+      {"public-url", "server.public_url", "the URL users reach riff at (for links)", false, str_key(&Config::public_url)},
+      {"data-dir", "storage.data_dir", "where SQLite and media files live", false, str_key(&Config::data_dir)},
+      {"db", "storage.db", "PostgreSQL URL (postgres://...); empty = SQLite in the data dir", false,
+       str_key(&Config::db)},
+      {"db-pool", "storage.db_pool", "database connections per node", false, int_key(&Config::db_pool, 1, 512)},
+      {"session-days", "auth.session_days", "days a login lasts", false, int_key(&Config::session_days, 1, 3650)},
+      {"login-failures-per-account", "auth.login_failures_per_account",
+       "failed logins per account within the window before 429", false,
+       int_key(&Config::login_failures_per_account, 1, 1'000'000)},
+      {"login-failures-per-ip", "auth.login_failures_per_ip", "failed logins per address within the window", false,
+       int_key(&Config::login_failures_per_ip, 1, 1'000'000)},
+      {"login-window-s", "auth.login_window_s", "login throttling window in seconds", false,
+       int_key(&Config::login_window_s, 1, 86'400)},
+      {"signups-per-ip-per-hour", "auth.signups_per_ip_per_hour", "sign-ups allowed per address per hour", false,
+       int_key(&Config::signups_per_ip_per_hour, 1, 100'000'000)},
+      {"secure-cookies", "auth.secure_cookies", "mark cookies Secure (serve over HTTPS)", true,
+       bool_key(&Config::secure_cookies)},
+      {"log-level", "log.level", "debug, info, warn or error", false,
+       [](Config& c, const std::string& v) {
+         if (v != "debug" && v != "info" && v != "warn" && v != "error" && v != "trace") {
+           return Status::invalid("", "expected debug, info, warn or error");
+         }
+         c.log_level = v;
+         return Status::ok();
+       }},
+      {"access-log", "log.access_log", "write one JSON line per request to stdout", true,
+       bool_key(&Config::access_log)},
+      {"demo", "demo.enabled", "seed demo content when the database is empty", true, bool_key(&Config::demo)},
+      {"node-id", "cluster.node_id", "this node's number, 0..1023, unique in a cluster", false,
+       int_key(&Config::node_id, 0, 1023)},
+  };
+  return k;
+}
+
+std::string env_name(const char* flag) {
+  std::string n = "RIFF_";
+  for (const char* p = flag; *p; ++p) n += *p == '-' ? '_' : static_cast<char>(std::toupper(*p));
+  return n;
+}
+
+Status apply(Config& c, const Key& k, const std::string& value, std::string_view source) {
+  Status st = k.set(c, value);
+  if (!st) {
+    return Status::invalid("/" + std::string(k.flag),
+                           std::string(source) + " " + k.flag + "=\"" + value + "\": " + st.message());
+  }
+  return st;
+}
+
+}  // namespace
+
+std::string Config::host() const { return listen.substr(0, listen.rfind(':')); }
+
+std::uint16_t Config::port() const {
+  return static_cast<std::uint16_t>(std::stoi(listen.substr(listen.rfind(':') + 1)));
+}
+
+Result<Config> resolve_config(const ConfigSources& sources) {
+  Config c;
+  std::string file = sources.config_file;
+  if (file.empty()) {
+    if (const char* e = std::getenv("RIFF_CONFIG")) file = e;
+  }
+  if (!file.empty()) {
+    toml::table t;
+    try {
+      t = toml::parse_file(file);
+    } catch (const toml::parse_error& e) {
+      return Status::invalid("/config", "config file " + file + ": " + std::string(e.description()));
+    }
+    for (const auto& k : keys()) {
+      auto node = t.at_path(k.toml);
+      if (!node) continue;
+      std::string v;
+      if (auto s = node.value<std::string>()) v = *s;
+      else if (auto b = node.value_exact<bool>()) v = *b ? "true" : "false";
+      else if (auto i = node.value<std::int64_t>()) v = std::to_string(*i);
+      else return Status::invalid("/config", "config file " + file + ": " + k.toml + " has an unsupported type");
+      RIFF_RETURN_IF_ERROR(apply(c, k, v, "config file"));
+    }
+  }
+  for (const auto& k : keys()) {
+    if (const char* e = std::getenv(env_name(k.flag).c_str())) {
+      RIFF_RETURN_IF_ERROR(apply(c, k, e, "environment"));
+    }
+  }
+  for (const auto& [flag, value] : sources.flags) {
+    for (const auto& k : keys()) {
+      if (flag == k.flag) RIFF_RETURN_IF_ERROR(apply(c, k, value, "flag"));
+    }
+  }
+  return c;
+}
+
+void add_config_flags(CLI::App& app, ConfigSources& sources) {
+  app.add_option("--config", sources.config_file, "TOML configuration file (also RIFF_CONFIG)");
+  for (const auto& k : keys()) {
+    std::string help = std::string(k.help) + " [env " + env_name(k.flag) + ", toml " + k.toml + "]";
+    std::string name = std::string("--") + k.flag;
+    const char* flag = k.flag;
+    if (k.is_bool) {
+      app.add_flag_function(
+          name, [&sources, flag](std::int64_t n) { sources.flags.emplace_back(flag, n > 0 ? "true" : "false"); },
+          help);
+    } else {
+      app.add_option_function<std::string>(
+          name, [&sources, flag](const std::string& v) { sources.flags.emplace_back(flag, v); }, help);
+    }
+  }
+}
+
+}  // namespace riff

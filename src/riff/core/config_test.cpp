@@ -1,0 +1,75 @@
+#include "riff/core/config.hpp"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace riff {
+namespace {
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    file_ = std::filesystem::temp_directory_path() / ("riff-config-" + std::to_string(::getpid()) + ".toml");
+    std::ofstream(file_) << "[server]\nlisten = \"127.0.0.1:7001\"\nio_threads = 3\n[auth]\nsession_days = 9\n";
+  }
+  void TearDown() override {
+    std::filesystem::remove(file_);
+    unsetenv("RIFF_LISTEN");
+    unsetenv("RIFF_SESSION_DAYS");
+  }
+  std::filesystem::path file_;
+};
+
+TEST_F(ConfigTest, DefaultsWhenNothingIsGiven) {
+  auto c = resolve_config({});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->port(), 8080);
+  EXPECT_EQ(c->data_dir, "./riff-data");
+  EXPECT_TRUE(c->db.empty());
+}
+
+TEST_F(ConfigTest, FileThenEnvironmentThenFlagsEachWin) {
+  ConfigSources src{file_.string(), {}};
+  auto from_file = resolve_config(src);
+  ASSERT_TRUE(from_file);
+  EXPECT_EQ(from_file->listen, "127.0.0.1:7001");
+  EXPECT_EQ(from_file->io_threads, 3);
+  EXPECT_EQ(from_file->session_days, 9);
+
+  setenv("RIFF_LISTEN", "127.0.0.1:7002", 1);
+  auto from_env = resolve_config(src);
+  ASSERT_TRUE(from_env);
+  EXPECT_EQ(from_env->listen, "127.0.0.1:7002");
+  EXPECT_EQ(from_env->io_threads, 3);  // untouched keys keep the file's value
+
+  src.flags.emplace_back("listen", "127.0.0.1:7003");
+  auto from_flag = resolve_config(src);
+  ASSERT_TRUE(from_flag);
+  EXPECT_EQ(from_flag->listen, "127.0.0.1:7003");
+}
+
+TEST_F(ConfigTest, BadValuesAreRejectedNamingTheKey) {
+  ConfigSources src;
+  src.flags.emplace_back("listen", "nowhere");
+  auto c = resolve_config(src);
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.status().message().find("listen"), std::string::npos);
+
+  setenv("RIFF_SESSION_DAYS", "-4", 1);
+  auto c2 = resolve_config({});
+  ASSERT_FALSE(c2);
+  EXPECT_NE(c2.status().message().find("session-days"), std::string::npos);
+}
+
+TEST_F(ConfigTest, MalformedTomlIsAnError) {
+  std::ofstream(file_) << "[server\nlisten=";
+  auto c = resolve_config({file_.string(), {}});
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.status().message().find("config file"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace riff
