@@ -178,14 +178,14 @@ void add_config_flags(CLI::App& app, ConfigSources& sources) {
     std::string help = std::string(k.help) + " [env " + env_name(k.flag) + ", toml " + k.toml + "]";
     std::string name = std::string("--") + k.flag;
     const char* flag = k.flag;
-    if (k.is_bool) {
-      app.add_flag_function(
-          name, [&sources, flag](std::int64_t n) { sources.flags.emplace_back(flag, n > 0 ? "true" : "false"); },
-          help);
-    } else {
-      app.add_option_function<std::string>(
-          name, [&sources, flag](const std::string& v) { sources.flags.emplace_back(flag, v); }, help);
-    }
+    auto* opt = app.add_option_function<std::string>(
+        name,
+        [&sources, flag, is_bool = k.is_bool](const std::string& v) {
+          // A bare boolean flag (--demo) means true; --demo false also works.
+          sources.flags.emplace_back(flag, is_bool && v.empty() ? "true" : v);
+        },
+        help);
+    if (k.is_bool) opt->expected(0, 1);
   }
 }
 

@@ -1,0 +1,41 @@
+# Shared helpers for the benchmark scripts (sourced).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RIFFD=${RIFFD:-$ROOT/build/release/riffd}
+WRK_DURATION=${WRK_DURATION:-10s}
+WRK_CONNS=${WRK_CONNS:-64}
+
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+
+# wrk_rps URL [LUA]: prints "requests/s bytes/s p99_ms"
+wrk_run() {
+  local url=$1 script=${2:-}
+  local args=(-t1 -c"$WRK_CONNS" -d"$WRK_DURATION" --latency)
+  [ -n "$script" ] && args+=(-s "$script")
+  local out
+  out=$(wrk "${args[@]}" "$url")
+  local rps bytes p99
+  rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+  bytes=$(awk '/^Transfer\/sec/ {v=$2; u=substr(v,length(v)-1); n=substr(v,1,length(v)-2);
+    if (u=="GB") n*=1073741824; else if (u=="MB") n*=1048576; else if (u=="KB") n*=1024; else n=v+0; printf "%.0f", n}' <<<"$out")
+  p99=$(awk '$1=="99%" {v=$2; if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /us$/) {sub("us","",v); v=v/1000} else if (v ~ /s$/) {sub("s","",v); v=v*1000}; print v}' <<<"$out")
+  local errors
+  errors=$(awk '/Non-2xx or 3xx responses|Socket errors/ {print}' <<<"$out")
+  [ -n "$errors" ] && echo "wrk: $url: $errors" >&2
+  echo "$rps $bytes $p99"
+}
+
+start_riffd() {  # start_riffd PORT DATA_DIR [extra flags...] ; sets RIFFD_PID
+  local port=$1 dir=$2; shift 2
+  "$RIFFD" serve --listen 127.0.0.1:"$port" --data-dir "$dir" --access-log false "$@" >"$dir/riffd.out" 2>"$dir/riffd.err" &
+  RIFFD_PID=$!
+  for _ in $(seq 1 200); do
+    grep -q "riff listening" "$dir/riffd.out" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  echo "riffd did not start:" >&2; cat "$dir/riffd.err" >&2; return 1
+}
+
+machine_line() {
+  echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(. /etc/os-release; echo "$PRETTY_NAME")"
+}
