@@ -1,0 +1,74 @@
+// Debian's Chromium through playwright-core, headless, with a fresh profile
+// directory per browser. A failed step leaves a screenshot and the page's
+// console in tests/test-results/.
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { chromium } from 'playwright-core';
+
+import { makeTempDir, repoRoot } from './riffd.js';
+
+export const chromiumPath = process.env.RIFF_CHROMIUM ?? '/usr/bin/chromium';
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const resultsDir = path.join(repoRoot, 'tests/test-results');
+
+/// Opens a browser with a fresh user data dir. `t` is the node:test context
+/// (its name labels artefacts). Resolves {context, page, close(), log}.
+export async function openBrowser(server, t) {
+  if (!fs.existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: apt-get install chromium`);
+  const userDataDir = makeTempDir('riff-chromium-');
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: chromiumArgs,
+    viewport: { width: 420, height: 860 },
+    baseURL: server.url,
+  });
+  context.setDefaultTimeout(15000);
+  context.setDefaultNavigationTimeout(20000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const log = [];
+  page.on('console', (m) => log.push(`[console.${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
+  page.on('requestfailed', (r) => log.push(`[requestfailed] ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => {
+    if (r.status() >= 500) log.push(`[http ${r.status()}] ${r.request().method()} ${r.url()}`);
+  });
+  const label = (t?.name ?? 'browser').replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+  return {
+    context,
+    page,
+    log,
+    label,
+    async close() {
+      await context.close().catch(() => {});
+    },
+  };
+}
+
+/// Runs one named step; on failure saves a screenshot and the console log,
+/// and rethrows with the step name and the page URL.
+export async function step(b, name, fn) {
+  try {
+    await fn();
+  } catch (e) {
+    fs.mkdirSync(resultsDir, { recursive: true });
+    const base = path.join(resultsDir, `${b.label}--${name.replace(/[^a-z0-9]+/gi, '-')}`);
+    await b.page.screenshot({ path: `${base}.png`, fullPage: true }).catch(() => {});
+    fs.writeFileSync(`${base}.log`, b.log.join('\n'));
+    const err = new Error(`step "${name}" failed at ${b.page.url()}: ${e.message}\n(screenshot: ${base}.png)\n${b.log.slice(-20).join('\n')}`);
+    err.cause = e;
+    throw err;
+  }
+}
