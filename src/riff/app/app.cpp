@@ -8,6 +8,14 @@
 #include <iostream>
 #include <thread>
 
+#include "riff/accounts/live_hub.hpp"
+#include "riff/accounts/notifications.hpp"
+#include "riff/accounts/routes.hpp"
+#include "riff/accounts/schema.hpp"
+#include "riff/accounts/service.hpp"
+#include "riff/accounts/session_authenticator.hpp"
+#include "riff/accounts/social.hpp"
+#include "riff/app/demo.hpp"
 #include "riff/app/system_routes.hpp"
 #include "riff/core/clock.hpp"
 #include "riff/core/ids.hpp"
@@ -29,13 +37,20 @@ struct App::Parts {
   std::unique_ptr<db::Database> db;
   net::Router router;
   net::InMemoryRateLimiter limiter;
+
+  std::shared_ptr<accounts::LiveHub> hub;
+  std::unique_ptr<accounts::NotificationService> notifications;
+  std::unique_ptr<accounts::AccountService> accounts;
+  std::unique_ptr<accounts::SocialService> social;
+  std::unique_ptr<accounts::SessionAuthenticator> authenticator;
 };
 
 App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 App::~App() = default;
 
+// Every module's migrations; each module owns a range of versions.
 static std::vector<db::Migration> all_migrations() {
-  std::vector<db::Migration> m;
+  std::vector<db::Migration> m = accounts::migrations();
   return m;
 }
 
@@ -52,7 +67,23 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   p->db = std::move(db).value();
   RIFF_RETURN_IF_ERROR(p->db->migrate(all_migrations()).with_context("migrate"));
 
+  p->hub = std::make_shared<accounts::LiveHub>();
+  p->notifications = std::make_unique<accounts::NotificationService>(*p->db, *p->ids, p->clock, p->hub.get());
+  accounts::AccountOptions account_options;
+  account_options.session_days = config.session_days;
+  account_options.media_dir = fs::path(config.data_dir) / "media";
+  account_options.throttle.login_failures_per_account = config.login_failures_per_account;
+  account_options.throttle.login_failures_per_ip = config.login_failures_per_ip;
+  account_options.throttle.login_window_s = config.login_window_s;
+  account_options.throttle.signups_per_ip_per_hour = config.signups_per_ip_per_hour;
+  p->accounts = std::make_unique<accounts::AccountService>(*p->db, *p->ids, p->clock, *p->notifications,
+                                                           account_options);
+  p->social = std::make_unique<accounts::SocialService>(*p->db, p->clock, *p->notifications);
+  p->authenticator = std::make_unique<accounts::SessionAuthenticator>(*p->accounts);
+
   mount_system_routes(p->router, *p->db, p->metrics);
+  accounts::mount_routes(p->router, {*p->accounts, *p->social, *p->notifications, p->hub,
+                                     {config.session_days, config.secure_cookies}});
   return std::unique_ptr<App>(new App(std::move(p)));
 }
 
@@ -65,7 +96,8 @@ std::vector<std::string> App::route_table() const {
 }
 
 Status App::create_admin(const std::string& handle, const std::string& email, const std::string& password) {
-  return Status::internal("accounts not wired");
+  auto user = parts_->accounts->create_user({handle, email, password, std::nullopt}, accounts::Role::kAdmin);
+  return user.status();
 }
 
 int App::serve() {
@@ -90,8 +122,14 @@ int App::serve() {
   opts.static_mounts.push_back({"/media/", fs::path(p.config.data_dir) / "media", false, false});
   opts.static_mounts.push_back({"/", fs::path(p.config.web_dir), true, true});
 
-  p.limiter.add_bucket("signup", p.config.signups_per_ip_per_hour, p.config.signups_per_ip_per_hour / 3600.0);
+  if (p.config.demo) {
+    if (auto st = seed_demo(*p.accounts, *p.social); !st) {
+      std::cerr << "riffd: demo content: " << st.message() << "\n";
+      return 1;
+    }
+  }
   net::Server server(opts, p.router, p.metrics);
+  server.set_authenticator(p.authenticator.get());
   server.set_rate_limiter(&p.limiter);
   server.set_access_log(p.config.access_log);
   try {
@@ -102,6 +140,10 @@ int App::serve() {
   }
   std::string host = opts.host == "0.0.0.0" ? "127.0.0.1" : opts.host;
   std::cout << "riff listening on http://" << host << ":" << server.port() << std::endl;
+  if (p.config.demo) {
+    std::cout << "Open http://localhost:" << server.port() << " and log in as " << kDemoLogin << " / "
+              << kDemoPassword << std::endl;
+  }
 
   std::thread signal_thread([&server, signals] {
     int sig = 0;

@@ -165,7 +165,10 @@ std::optional<Response> StaticFiles::serve(const Request& req) {
     // SPA: a client-side route (no extension) gets the app shell.
     auto last_slash = rel.rfind('/');
     std::string_view last = last_slash == std::string::npos ? std::string_view(rel) : std::string_view(rel).substr(last_slash + 1);
-    if (m.spa_fallback && last.find('.') == std::string_view::npos) {
+    // A browser navigation asks for HTML even when the route has a dot (/@john.doe).
+    auto accept = req.header("Accept");
+    bool wants_html = accept && accept->find("text/html") != std::string_view::npos;
+    if (m.spa_fallback && (last.find('.') == std::string_view::npos || wants_html)) {
       return serve_file(req, m, (m.dir / "index.html").string(), true);
     }
     return std::nullopt;

@@ -113,6 +113,11 @@ TEST_F(StaticFilesTest, ClientRoutesFallBackToTheAppShellButFilesDoNot) {
   ASSERT_TRUE(r);
   EXPECT_NE(r->body.find("<title>riff</title>"), std::string::npos);
   EXPECT_FALSE(s.serve(get("/missing.js")));
+  Request navigation = get("/@john.doe");
+  navigation.headers.add("Accept", "text/html,application/xhtml+xml");
+  auto r2 = s.serve(navigation);
+  ASSERT_TRUE(r2);
+  EXPECT_NE(r2->body.find("<title>riff</title>"), std::string::npos);
 }
 
 TEST_F(StaticFilesTest, RefusesPathTraversalAndHiddenFiles) {
