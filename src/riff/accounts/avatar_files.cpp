@@ -1,11 +1,11 @@
 #include "riff/accounts/avatar_files.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 
 #include "riff/accounts/tokens.hpp"
 #include "riff/accounts/validation.hpp"
@@ -53,8 +53,10 @@ std::optional<ImageType> image_type_from_content_type(std::string_view content_t
 
 bool magic_matches(ImageType type, std::string_view b) {
   switch (type) {
-    case ImageType::kPng: return b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8);
-    case ImageType::kJpeg: return b.substr(0, 3) == "\xFF\xD8\xFF";
+    case ImageType::kPng:
+      return b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8);
+    case ImageType::kJpeg:
+      return b.substr(0, 3) == "\xFF\xD8\xFF";
     case ImageType::kWebp:
       return b.size() >= 12 && b.substr(0, 4) == "RIFF" && b.substr(8, 4) == "WEBP";
   }
@@ -63,9 +65,12 @@ bool magic_matches(ImageType type, std::string_view b) {
 
 std::string_view file_extension(ImageType type) {
   switch (type) {
-    case ImageType::kPng: return "png";
-    case ImageType::kJpeg: return "jpg";
-    case ImageType::kWebp: return "webp";
+    case ImageType::kPng:
+      return "png";
+    case ImageType::kJpeg:
+      return "jpg";
+    case ImageType::kWebp:
+      return "webp";
   }
   return "bin";
 }
@@ -82,8 +87,7 @@ Result<std::string> AvatarFiles::write(Id user_id, ImageType type, std::string_v
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::internal(fmt::format("create {}: {}", dir.string(), ec.message()));
 
-  const std::string name =
-      fmt::format("{}-{}.{}", user_id, random_hex(8), file_extension(type));
+  const std::string name = fmt::format("{}-{}.{}", user_id, random_hex(8), file_extension(type));
   const std::filesystem::path final_path = dir / name;
   const std::filesystem::path temp_path = dir / ("." + name + ".tmp");
 
@@ -118,7 +122,8 @@ void AvatarFiles::remove(const std::string& relative_path) const {
   constexpr std::string_view kPrefix = "avatars/";
   if (relative_path.rfind(kPrefix, 0) != 0) return;
   std::string_view name = std::string_view(relative_path).substr(kPrefix.size());
-  if (name.empty() || name.find('/') != std::string_view::npos || name.find("..") != std::string_view::npos) {
+  if (name.empty() || name.find('/') != std::string_view::npos ||
+      name.find("..") != std::string_view::npos) {
     return;
   }
   std::error_code ec;

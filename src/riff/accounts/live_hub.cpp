@@ -36,8 +36,8 @@ void LiveHub::on_close(const std::shared_ptr<net::WsChannel>& ch) {
   auto it = by_user_.find(principal->user_id);
   if (it == by_user_.end()) return;
   auto& list = it->second;
-  auto gone = std::remove_if(list.begin(), list.end(),
-                             [&](const auto& c) { return c->id() == ch->id(); });
+  auto gone =
+      std::remove_if(list.begin(), list.end(), [&](const auto& c) { return c->id() == ch->id(); });
   count_ -= static_cast<std::size_t>(std::distance(gone, list.end()));
   list.erase(gone, list.end());
   if (list.empty()) by_user_.erase(it);

@@ -4,10 +4,14 @@ namespace riff::accounts {
 
 std::string_view role_name(Role r) {
   switch (r) {
-    case Role::kUser: return "user";
-    case Role::kCreator: return "creator";
-    case Role::kSeller: return "seller";
-    case Role::kAdmin: return "admin";
+    case Role::kUser:
+      return "user";
+    case Role::kCreator:
+      return "creator";
+    case Role::kSeller:
+      return "seller";
+    case Role::kAdmin:
+      return "admin";
   }
   return "user";
 }
@@ -22,18 +26,25 @@ std::optional<Role> parse_role(std::string_view s) {
 
 Role role_from_int(std::int64_t v) {
   switch (v) {
-    case 1: return Role::kCreator;
-    case 2: return Role::kSeller;
-    case 3: return Role::kAdmin;
-    default: return Role::kUser;
+    case 1:
+      return Role::kCreator;
+    case 2:
+      return Role::kSeller;
+    case 3:
+      return Role::kAdmin;
+    default:
+      return Role::kUser;
   }
 }
 
 std::string_view follow_state_name(FollowState s) {
   switch (s) {
-    case FollowState::kNone: return "none";
-    case FollowState::kRequested: return "requested";
-    case FollowState::kFollowing: return "following";
+    case FollowState::kNone:
+      return "none";
+    case FollowState::kRequested:
+      return "requested";
+    case FollowState::kFollowing:
+      return "following";
   }
   return "none";
 }

@@ -56,8 +56,8 @@ Result<std::vector<Notification>> page(db::Conn& c, Id user_id, Id before_id, in
 }
 
 Result<std::int64_t> unread_count(db::Conn& c, Id user_id) {
-  auto rows = c.query(
-      "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL", {user_id});
+  auto rows = c.query("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
+                      {user_id});
   if (!rows) return rows.status();
   return (*rows)[0].i64(0);
 }

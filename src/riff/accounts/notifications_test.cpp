@@ -12,7 +12,9 @@ using testing_support::AccountsTest;
 using testing_support::unwrap;
 namespace json = boost::json;
 
-std::string str(const json::value& v) { return std::string(v.as_string()); }
+std::string str(const json::value& v) {
+  return std::string(v.as_string());
+}
 
 class NotificationsTest : public AccountsTest {
  protected:
@@ -65,8 +67,8 @@ TEST_F(NotificationsTest, ListPagesNewestFirstAndMarkReadUpToAnId) {
   auto me = make_user("myself");
   std::vector<Id> ids;  // oldest first
   for (int i = 0; i < 7; ++i) {
-    auto n = unwrap(notifications().notify({me.id, "like", std::nullopt, Id{1000 + i},
-                                            R"({"post":"x"})"}));
+    auto n = unwrap(
+        notifications().notify({me.id, "like", std::nullopt, Id{1000 + i}, R"({"post":"x"})"}));
     ids.push_back(n.id);
   }
   std::vector<Id> seen;
@@ -103,7 +105,8 @@ TEST_F(NotificationsTest, ListPagesNewestFirstAndMarkReadUpToAnId) {
 TEST_F(NotificationsTest, MarkingReadTouchesOnlyTheOwnersNotifications) {
   auto me = make_user("myself");
   auto other = make_user("other");
-  auto mine = unwrap(notifications().notify({me.id, "like", std::nullopt, std::nullopt, std::nullopt}));
+  auto mine =
+      unwrap(notifications().notify({me.id, "like", std::nullopt, std::nullopt, std::nullopt}));
   unwrap(notifications().notify({other.id, "like", std::nullopt, std::nullopt, std::nullopt}));
   ASSERT_TRUE(notifications().mark_read(other.id, std::nullopt).is_ok());
   EXPECT_EQ(unwrap(notifications().unread_count(me.id)), 1);
@@ -113,7 +116,8 @@ TEST_F(NotificationsTest, MarkingReadTouchesOnlyTheOwnersNotifications) {
 /// A channel that keeps what is sent to it.
 class FakeChannel final : public net::WsChannel {
  public:
-  FakeChannel(std::uint64_t id, std::optional<net::Principal> p) : id_(id), principal_(std::move(p)) {}
+  FakeChannel(std::uint64_t id, std::optional<net::Principal> p)
+      : id_(id), principal_(std::move(p)) {}
   void send(std::string text) override { sent.push_back(std::move(text)); }
   void close() override { closed = true; }
   const std::optional<net::Principal>& principal() const override { return principal_; }

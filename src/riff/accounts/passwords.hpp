@@ -16,8 +16,8 @@
 namespace riff::accounts {
 
 struct PasswordOptions {
-  unsigned long long opslimit = 2;     // crypto_pwhash_OPSLIMIT_INTERACTIVE
-  std::size_t memlimit = 67'108'864;   // crypto_pwhash_MEMLIMIT_INTERACTIVE (64 MiB)
+  unsigned long long opslimit = 2;    // crypto_pwhash_OPSLIMIT_INTERACTIVE
+  std::size_t memlimit = 67'108'864;  // crypto_pwhash_MEMLIMIT_INTERACTIVE (64 MiB)
 
   /// libsodium's interactive limits (the defaults above).
   static PasswordOptions interactive();

@@ -46,8 +46,8 @@ json::object profile_json(const Profile& p) {
   };
   if (p.viewer) {
     o["viewer"] = {
-        {"is_self", p.viewer->is_self},         {"following", p.viewer->following},
-        {"requested", p.viewer->requested},     {"followed_by", p.viewer->followed_by},
+        {"is_self", p.viewer->is_self},     {"following", p.viewer->following},
+        {"requested", p.viewer->requested}, {"followed_by", p.viewer->followed_by},
         {"blocking", p.viewer->blocking},
     };
   }
@@ -56,10 +56,8 @@ json::object profile_json(const Profile& p) {
 
 json::object user_summary_json(const UserSummary& s) {
   return {
-      {"id", id_to_string(s.id)},
-      {"handle", s.handle},
-      {"display_name", s.display_name},
-      {"avatar_url", avatar_url(s.avatar_path)},
+      {"id", id_to_string(s.id)},       {"handle", s.handle},
+      {"display_name", s.display_name}, {"avatar_url", avatar_url(s.avatar_path)},
       {"is_private", s.is_private},
   };
 }

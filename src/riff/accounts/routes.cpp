@@ -28,7 +28,8 @@ constexpr std::size_t kAvatarRouteMaxBody = kMaxAvatarBytes + 64 * 1024;
 const net::Principal& principal_of(const Request& req) {
   // Routes with Auth::kRequired/kAdmin never run without one; this guards a
   // route registered with the wrong option.
-  if (!req.principal) throw HttpError(401, "unauthenticated", "Authentication required", "Log in first.");
+  if (!req.principal)
+    throw HttpError(401, "unauthenticated", "Authentication required", "Log in first.");
   return *req.principal;
 }
 
@@ -55,7 +56,8 @@ std::string cookie(std::string_view name, std::string_view value, bool http_only
 void set_session_cookies(Response& res, const IssuedSession& s, const CookieOptions& o) {
   const std::int64_t max_age = std::int64_t{o.session_days} * 86'400;
   res.headers.add("Set-Cookie", cookie(kSessionCookie, s.token, true, max_age, o.secure_cookies));
-  res.headers.add("Set-Cookie", cookie(kCsrfCookie, s.csrf_token, false, max_age, o.secure_cookies));
+  res.headers.add("Set-Cookie",
+                  cookie(kCsrfCookie, s.csrf_token, false, max_age, o.secure_cookies));
   res.headers.add("Cache-Control", "no-store");
 }
 
@@ -218,9 +220,11 @@ Response my_blocks(const RouteDeps& d, Request& req) {
 }
 
 Response my_follow_requests(const RouteDeps& d, Request& req) {
-  auto page = net::value_or_throw(d.social.follow_requests(principal_of(req).user_id, page_of(req)));
+  auto page =
+      net::value_or_throw(d.social.follow_requests(principal_of(req).user_id, page_of(req)));
   return page_response(page, [](const FollowRequest& r) {
-    return json::object{{"user", user_summary_json(r.user)}, {"created_at", to_rfc3339(r.created_at)}};
+    return json::object{{"user", user_summary_json(r.user)},
+                        {"created_at", to_rfc3339(r.created_at)}};
   });
 }
 
@@ -239,8 +243,7 @@ Response follow_state_response(Result<FollowState> r) {
 // --- notifications ---
 
 Response list_notifications(const RouteDeps& d, Request& req) {
-  auto result =
-      net::value_or_throw(d.notifications.list(principal_of(req).user_id, page_of(req)));
+  auto result = net::value_or_throw(d.notifications.list(principal_of(req).user_id, page_of(req)));
   json::array items;
   items.reserve(result.page.items.size());
   for (const auto& n : result.page.items) items.push_back(notification_json(n));
@@ -306,58 +309,55 @@ void mount_routes(net::Router& r, const RouteDeps& deps) {
   r.del("/api/v1/me/avatar", bind(delete_avatar), required);
   r.get("/api/v1/me/blocks", bind(my_blocks), required);
   r.get("/api/v1/me/follow-requests", bind(my_follow_requests), required);
-  r.post("/api/v1/me/follow-requests/{user_id}/approve",
-         bind([](const RouteDeps& d, Request& req) {
-           net::ok_or_throw(d.social.approve_request(principal_of(req).user_id, id_param(req, "user_id")));
+  r.post("/api/v1/me/follow-requests/{user_id}/approve", bind([](const RouteDeps& d, Request& req) {
+           net::ok_or_throw(
+               d.social.approve_request(principal_of(req).user_id, id_param(req, "user_id")));
            return Response::no_content();
          }),
          required);
-  r.post("/api/v1/me/follow-requests/{user_id}/decline",
-         bind([](const RouteDeps& d, Request& req) {
-           net::ok_or_throw(d.social.decline_request(principal_of(req).user_id, id_param(req, "user_id")));
+  r.post("/api/v1/me/follow-requests/{user_id}/decline", bind([](const RouteDeps& d, Request& req) {
+           net::ok_or_throw(
+               d.social.decline_request(principal_of(req).user_id, id_param(req, "user_id")));
            return Response::no_content();
          }),
          required);
 
   r.get("/api/v1/users/{handle}", bind(get_profile), anyone);
-  r.get("/api/v1/users/{handle}/followers",
-        bind([](const RouteDeps& d, Request& req) {
-          auto page = net::value_or_throw(d.social.followers(req.param("handle"), viewer_of(req), page_of(req)));
+  r.get("/api/v1/users/{handle}/followers", bind([](const RouteDeps& d, Request& req) {
+          auto page = net::value_or_throw(
+              d.social.followers(req.param("handle"), viewer_of(req), page_of(req)));
           return page_response(page, [](const UserSummary& u) { return user_summary_json(u); });
         }),
         anyone);
-  r.get("/api/v1/users/{handle}/following",
-        bind([](const RouteDeps& d, Request& req) {
-          auto page = net::value_or_throw(d.social.following(req.param("handle"), viewer_of(req), page_of(req)));
+  r.get("/api/v1/users/{handle}/following", bind([](const RouteDeps& d, Request& req) {
+          auto page = net::value_or_throw(
+              d.social.following(req.param("handle"), viewer_of(req), page_of(req)));
           return page_response(page, [](const UserSummary& u) { return user_summary_json(u); });
         }),
         anyone);
-  r.post("/api/v1/users/{handle}/follow",
-         bind([](const RouteDeps& d, Request& req) {
-           return follow_state_response(d.social.follow(principal_of(req).user_id, req.param("handle")));
+  r.post("/api/v1/users/{handle}/follow", bind([](const RouteDeps& d, Request& req) {
+           return follow_state_response(
+               d.social.follow(principal_of(req).user_id, req.param("handle")));
          }),
          required);
-  r.del("/api/v1/users/{handle}/follow",
-        bind([](const RouteDeps& d, Request& req) {
-          return follow_state_response(d.social.unfollow(principal_of(req).user_id, req.param("handle")));
+  r.del("/api/v1/users/{handle}/follow", bind([](const RouteDeps& d, Request& req) {
+          return follow_state_response(
+              d.social.unfollow(principal_of(req).user_id, req.param("handle")));
         }),
         required);
-  r.post("/api/v1/users/{handle}/block",
-         bind([](const RouteDeps& d, Request& req) {
+  r.post("/api/v1/users/{handle}/block", bind([](const RouteDeps& d, Request& req) {
            net::ok_or_throw(d.social.block(principal_of(req).user_id, req.param("handle")));
            return Response::no_content();
          }),
          required);
-  r.del("/api/v1/users/{handle}/block",
-        bind([](const RouteDeps& d, Request& req) {
+  r.del("/api/v1/users/{handle}/block", bind([](const RouteDeps& d, Request& req) {
           net::ok_or_throw(d.social.unblock(principal_of(req).user_id, req.param("handle")));
           return Response::no_content();
         }),
         required);
 
   r.get("/api/v1/notifications", bind(list_notifications), required);
-  r.get("/api/v1/notifications/unread-count",
-        bind([](const RouteDeps& d, Request& req) {
+  r.get("/api/v1/notifications/unread-count", bind([](const RouteDeps& d, Request& req) {
           auto n = net::value_or_throw(d.notifications.unread_count(principal_of(req).user_id));
           return net::json_response(200, json::object{{"unread_count", n}});
         }),

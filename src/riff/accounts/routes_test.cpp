@@ -14,7 +14,9 @@ using testing_support::AccountsTest;
 using testing_support::unwrap;
 namespace json = boost::json;
 
-std::string str(const json::value& v) { return std::string(v.as_string()); }
+std::string str(const json::value& v) {
+  return std::string(v.as_string());
+}
 
 struct Call {
   net::Method method = net::Method::kGet;
@@ -139,7 +141,8 @@ TEST_F(RoutesTest, SignupValidationListsEveryField) {
 }
 
 TEST_F(RoutesTest, FormEncodedSignupIsRefused) {
-  auto r = call({net::Method::kPost, "/api/v1/auth/signup",
+  auto r = call({net::Method::kPost,
+                 "/api/v1/auth/signup",
                  R"({"handle":"alice","email":"alice@example.com","password":"password1"})",
                  {{"Content-Type", "text/plain"}}});
   EXPECT_EQ(r.status, 415);
@@ -192,10 +195,14 @@ TEST_F(RoutesTest, CookieSessionsNeedTheCsrfTokenToChangeThingsBearerDoesNot) {
 
   const std::string patch = R"({"display_name":"Alice","bio":"hi","is_private":true})";
   EXPECT_EQ(call({net::Method::kPatch, "/api/v1/me", patch, {cookie}}).status, 403);
-  EXPECT_EQ(call({net::Method::kPatch, "/api/v1/me", patch,
-                  {cookie, {"X-CSRF-Token", "A" + s.csrf_token.substr(1)}}}).status,
+  EXPECT_EQ(call({net::Method::kPatch,
+                  "/api/v1/me",
+                  patch,
+                  {cookie, {"X-CSRF-Token", "A" + s.csrf_token.substr(1)}}})
+                .status,
             403);
-  auto ok = call({net::Method::kPatch, "/api/v1/me", patch, {cookie, {"X-CSRF-Token", s.csrf_token}}});
+  auto ok =
+      call({net::Method::kPatch, "/api/v1/me", patch, {cookie, {"X-CSRF-Token", s.csrf_token}}});
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_TRUE(body(ok).at("is_private").as_bool());
   EXPECT_EQ(call({net::Method::kPatch, "/api/v1/me", R"({"bio":"x"})", {bearer(s.token)}}).status,
@@ -205,7 +212,8 @@ TEST_F(RoutesTest, CookieSessionsNeedTheCsrfTokenToChangeThingsBearerDoesNot) {
 
 TEST_F(RoutesTest, PatchMeValidates) {
   auto s = signup("alice");
-  auto r = call({net::Method::kPatch, "/api/v1/me",
+  auto r = call({net::Method::kPatch,
+                 "/api/v1/me",
                  R"({"display_name":")" + std::string(51, 'x') + R"(","is_private":"yes"})",
                  {bearer(s.token)}});
   ASSERT_EQ(r.status, 400);
@@ -238,8 +246,8 @@ TEST_F(RoutesTest, LogoutEndsTheSessionAndClearsCookies) {
 TEST_F(RoutesTest, AvatarUploadChecksTypeAndMagicBytes) {
   auto s = signup("alice");
   auto put = [&](std::string type, std::string bytes) {
-    return call({net::Method::kPut, "/api/v1/me/avatar", bytes,
-                 {bearer(s.token), {"Content-Type", type}}});
+    return call(
+        {net::Method::kPut, "/api/v1/me/avatar", bytes, {bearer(s.token), {"Content-Type", type}}});
   };
   EXPECT_EQ(put("image/gif", "GIF89a").status, 415);
   EXPECT_EQ(put("image/png", "\xFF\xD8\xFF\xE0 jpeg bytes").status, 415);
@@ -264,8 +272,9 @@ TEST_F(RoutesTest, FollowBlockAndProfileFlow) {
   auto f = call({net::Method::kPost, "/api/v1/users/Bob/follow", "", {bearer(alice.token)}});
   ASSERT_EQ(f.status, 200) << f.body;
   EXPECT_EQ(str(body(f).at("state")), "following");
-  EXPECT_EQ(call({net::Method::kPost, "/api/v1/users/alice/follow", "", {bearer(alice.token)}}).status,
-            400);
+  EXPECT_EQ(
+      call({net::Method::kPost, "/api/v1/users/alice/follow", "", {bearer(alice.token)}}).status,
+      400);
 
   auto profile = call({net::Method::kGet, "/api/v1/users/bob", "", {bearer(alice.token)}});
   ASSERT_EQ(profile.status, 200);
@@ -285,12 +294,14 @@ TEST_F(RoutesTest, FollowBlockAndProfileFlow) {
   EXPECT_EQ(call({net::Method::kPost, "/api/v1/users/alice/block", "", {bearer(bob.token)}}).status,
             204);
   EXPECT_EQ(call({net::Method::kGet, "/api/v1/users/bob", "", {bearer(alice.token)}}).status, 404);
-  EXPECT_EQ(call({net::Method::kPost, "/api/v1/users/bob/follow", "", {bearer(alice.token)}}).status,
-            404);
+  EXPECT_EQ(
+      call({net::Method::kPost, "/api/v1/users/bob/follow", "", {bearer(alice.token)}}).status,
+      404);
   auto blocks = call({net::Method::kGet, "/api/v1/me/blocks", "", {bearer(bob.token)}});
   EXPECT_EQ(str(body(blocks).at("items").at(0).at("handle")), "alice");
-  EXPECT_EQ(call({net::Method::kDelete, "/api/v1/users/alice/block", "", {bearer(bob.token)}}).status,
-            204);
+  EXPECT_EQ(
+      call({net::Method::kDelete, "/api/v1/users/alice/block", "", {bearer(bob.token)}}).status,
+      204);
   EXPECT_EQ(call({net::Method::kGet, "/api/v1/users/bob", "", {bearer(alice.token)}}).status, 200);
   EXPECT_EQ(call({net::Method::kGet, "/api/v1/users/nobody"}).status, 404);
 }
@@ -298,12 +309,14 @@ TEST_F(RoutesTest, FollowBlockAndProfileFlow) {
 TEST_F(RoutesTest, PrivateAccountRequestsAndNotifications) {
   auto alice = signup("alice");
   auto bob = signup("bob");
-  ASSERT_EQ(call({net::Method::kPatch, "/api/v1/me", R"({"is_private":true})", {bearer(bob.token)}}).status,
+  ASSERT_EQ(call({net::Method::kPatch, "/api/v1/me", R"({"is_private":true})", {bearer(bob.token)}})
+                .status,
             200);
   auto f = call({net::Method::kPost, "/api/v1/users/bob/follow", "", {bearer(alice.token)}});
   EXPECT_EQ(str(body(f).at("state")), "requested");
-  EXPECT_EQ(call({net::Method::kGet, "/api/v1/users/bob/followers", "", {bearer(alice.token)}}).status,
-            403);
+  EXPECT_EQ(
+      call({net::Method::kGet, "/api/v1/users/bob/followers", "", {bearer(alice.token)}}).status,
+      403);
 
   auto requests = call({net::Method::kGet, "/api/v1/me/follow-requests", "", {bearer(bob.token)}});
   ASSERT_EQ(requests.status, 200);
@@ -311,7 +324,8 @@ TEST_F(RoutesTest, PrivateAccountRequestsAndNotifications) {
   EXPECT_EQ(str(item.at("user").at("handle")), "alice");
   EXPECT_TRUE(item.at("created_at").is_string());
 
-  auto unread = call({net::Method::kGet, "/api/v1/notifications/unread-count", "", {bearer(bob.token)}});
+  auto unread =
+      call({net::Method::kGet, "/api/v1/notifications/unread-count", "", {bearer(bob.token)}});
   EXPECT_EQ(body(unread).at("unread_count").to_number<int>(), 1);
   auto list = call({net::Method::kGet, "/api/v1/notifications", "", {bearer(bob.token)}});
   ASSERT_EQ(list.status, 200);
@@ -322,17 +336,24 @@ TEST_F(RoutesTest, PrivateAccountRequestsAndNotifications) {
       "/api/v1/me/follow-requests/" + id_to_string(alice.user.id) + "/approve";
   EXPECT_EQ(call({net::Method::kPost, approve, "", {bearer(alice.token)}}).status, 404);
   EXPECT_EQ(call({net::Method::kPost, approve, "", {bearer(bob.token)}}).status, 204);
-  EXPECT_EQ(call({net::Method::kPost, "/api/v1/me/follow-requests/abc/decline", "", {bearer(bob.token)}}).status,
-            404);
-  EXPECT_EQ(call({net::Method::kGet, "/api/v1/users/bob/followers", "", {bearer(alice.token)}}).status,
-            200);
+  EXPECT_EQ(
+      call({net::Method::kPost, "/api/v1/me/follow-requests/abc/decline", "", {bearer(bob.token)}})
+          .status,
+      404);
+  EXPECT_EQ(
+      call({net::Method::kGet, "/api/v1/users/bob/followers", "", {bearer(alice.token)}}).status,
+      200);
 
-  EXPECT_EQ(call({net::Method::kPost, "/api/v1/notifications/read", "", {bearer(bob.token)}}).status,
-            204);
+  EXPECT_EQ(
+      call({net::Method::kPost, "/api/v1/notifications/read", "", {bearer(bob.token)}}).status,
+      204);
   unread = call({net::Method::kGet, "/api/v1/notifications/unread-count", "", {bearer(bob.token)}});
   EXPECT_EQ(body(unread).at("unread_count").to_number<int>(), 0);
-  EXPECT_EQ(call({net::Method::kPost, "/api/v1/notifications/read", R"({"up_to":"x"})",
-                  {bearer(bob.token)}}).status,
+  EXPECT_EQ(call({net::Method::kPost,
+                  "/api/v1/notifications/read",
+                  R"({"up_to":"x"})",
+                  {bearer(bob.token)}})
+                .status,
             400);
 }
 
@@ -340,18 +361,29 @@ TEST_F(RoutesTest, OnlyAdminsChangeRoles) {
   auto alice = signup("alice");
   unwrap(accounts().create_user({"root", "root@example.com", "password1", {}}, Role::kAdmin));
   auto admin = unwrap(accounts().login("root", "password1", {}));
-  EXPECT_EQ(call({net::Method::kPatch, "/api/v1/admin/users/alice", R"({"role":"admin"})",
-                  {bearer(alice.token)}}).status,
+  EXPECT_EQ(call({net::Method::kPatch,
+                  "/api/v1/admin/users/alice",
+                  R"({"role":"admin"})",
+                  {bearer(alice.token)}})
+                .status,
             403);
-  EXPECT_EQ(call({net::Method::kPatch, "/api/v1/admin/users/alice", R"({"role":"king"})",
-                  {bearer(admin.token)}}).status,
+  EXPECT_EQ(call({net::Method::kPatch,
+                  "/api/v1/admin/users/alice",
+                  R"({"role":"king"})",
+                  {bearer(admin.token)}})
+                .status,
             400);
-  auto r = call({net::Method::kPatch, "/api/v1/admin/users/alice", R"({"role":"creator"})",
+  auto r = call({net::Method::kPatch,
+                 "/api/v1/admin/users/alice",
+                 R"({"role":"creator"})",
                  {bearer(admin.token)}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(str(body(r).at("role")), "creator");
-  EXPECT_EQ(call({net::Method::kPatch, "/api/v1/admin/users/nobody", R"({"role":"seller"})",
-                  {bearer(admin.token)}}).status,
+  EXPECT_EQ(call({net::Method::kPatch,
+                  "/api/v1/admin/users/nobody",
+                  R"({"role":"seller"})",
+                  {bearer(admin.token)}})
+                .status,
             404);
 }
 
@@ -360,18 +392,29 @@ TEST_F(RoutesTest, EveryRouteOfTheContractIsMounted) {
   for (const auto& r : router_.routes()) {
     have.insert(std::string(net::method_name(r->method)) + " " + r->pattern);
   }
-  for (const char* want : {
-           "POST /api/v1/auth/signup", "POST /api/v1/auth/login", "POST /api/v1/auth/logout",
-           "GET /api/v1/me", "PATCH /api/v1/me", "PUT /api/v1/me/avatar",
-           "DELETE /api/v1/me/avatar", "GET /api/v1/users/{handle}",
-           "GET /api/v1/users/{handle}/followers", "GET /api/v1/users/{handle}/following",
-           "POST /api/v1/users/{handle}/follow", "DELETE /api/v1/users/{handle}/follow",
-           "POST /api/v1/users/{handle}/block", "DELETE /api/v1/users/{handle}/block",
-           "GET /api/v1/me/blocks", "GET /api/v1/me/follow-requests",
-           "POST /api/v1/me/follow-requests/{user_id}/approve",
-           "POST /api/v1/me/follow-requests/{user_id}/decline", "GET /api/v1/notifications",
-           "GET /api/v1/notifications/unread-count", "POST /api/v1/notifications/read",
-           "PATCH /api/v1/admin/users/{handle}", "GET /api/v1/ws"}) {
+  for (const char* want : {"POST /api/v1/auth/signup",
+                           "POST /api/v1/auth/login",
+                           "POST /api/v1/auth/logout",
+                           "GET /api/v1/me",
+                           "PATCH /api/v1/me",
+                           "PUT /api/v1/me/avatar",
+                           "DELETE /api/v1/me/avatar",
+                           "GET /api/v1/users/{handle}",
+                           "GET /api/v1/users/{handle}/followers",
+                           "GET /api/v1/users/{handle}/following",
+                           "POST /api/v1/users/{handle}/follow",
+                           "DELETE /api/v1/users/{handle}/follow",
+                           "POST /api/v1/users/{handle}/block",
+                           "DELETE /api/v1/users/{handle}/block",
+                           "GET /api/v1/me/blocks",
+                           "GET /api/v1/me/follow-requests",
+                           "POST /api/v1/me/follow-requests/{user_id}/approve",
+                           "POST /api/v1/me/follow-requests/{user_id}/decline",
+                           "GET /api/v1/notifications",
+                           "GET /api/v1/notifications/unread-count",
+                           "POST /api/v1/notifications/read",
+                           "PATCH /api/v1/admin/users/{handle}",
+                           "GET /api/v1/ws"}) {
     EXPECT_TRUE(have.count(want)) << want;
   }
 }

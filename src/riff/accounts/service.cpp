@@ -37,8 +37,13 @@ std::vector<FieldError> taken_fields(const Status& conflict) {
 
 AccountService::AccountService(db::Database& db, IdGenerator& ids, const Clock& clock,
                                NotificationService& notifications, AccountOptions options)
-    : db_(db), ids_(ids), clock_(clock), notifications_(notifications),
-      options_(std::move(options)), hasher_(options_.passwords), throttle_(options_.throttle),
+    : db_(db),
+      ids_(ids),
+      clock_(clock),
+      notifications_(notifications),
+      options_(std::move(options)),
+      hasher_(options_.passwords),
+      throttle_(options_.throttle),
       avatars_(options_.media_dir) {}
 
 // --- sign-up ---

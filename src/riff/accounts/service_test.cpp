@@ -22,8 +22,8 @@ constexpr std::string_view kPng = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 class AccountServiceTest : public AccountsTest {};
 
 TEST_F(AccountServiceTest, SignupStoresLowercaseNamesAnArgon2idHashAndOpensASession) {
-  auto s = unwrap(accounts().signup(
-      {"Alice_1", "Alice@Example.COM", "correct horse", std::nullopt}, {"198.51.100.7", "ua"}));
+  auto s = unwrap(accounts().signup({"Alice_1", "Alice@Example.COM", "correct horse", std::nullopt},
+                                    {"198.51.100.7", "ua"}));
   EXPECT_EQ(s.user.handle, "alice_1");
   EXPECT_EQ(s.user.email, "alice@example.com");
   EXPECT_EQ(s.user.display_name, "Alice_1");
@@ -54,12 +54,14 @@ TEST_F(AccountServiceTest, SignupNamesEveryBadFieldAtOnceAndWritesNothing) {
 }
 
 TEST_F(AccountServiceTest, HandleRulesFollowTheContract) {
-  for (const std::string& bad : std::vector<std::string>{"ab", std::string(25, 'a'), ".alice", "_alice", "al ice", "al-ice", "álice"}) {
+  for (const std::string& bad : std::vector<std::string>{"ab", std::string(25, 'a'), ".alice",
+                                                         "_alice", "al ice", "al-ice", "álice"}) {
     auto r = accounts().signup({bad, "x@example.com", "password1", std::nullopt}, {});
     ASSERT_FALSE(r.is_ok()) << bad;
     EXPECT_EQ(pointers(r.status()), std::vector<std::string>{"/handle"}) << bad;
   }
-  for (const std::string& good : std::vector<std::string>{"abc", std::string(24, 'z'), "a.b_c", "9lives", "ALICE.b"}) {
+  for (const std::string& good :
+       std::vector<std::string>{"abc", std::string(24, 'z'), "a.b_c", "9lives", "ALICE.b"}) {
     auto r = accounts().create_user({good, good + "@example.com", "password1", std::nullopt},
                                     Role::kUser);
     EXPECT_TRUE(r.is_ok()) << good << ": " << r.status().message();
@@ -92,20 +94,23 @@ TEST_F(AccountServiceTest, SignupsPerAddressAreLimited) {
   build(o);
   signup("user1", "203.0.113.5");
   signup("user2", "203.0.113.5");
-  auto third = accounts().signup({"user3", "user3@example.com", "password1", {}},
-                                 {"203.0.113.5", ""});
+  auto third =
+      accounts().signup({"user3", "user3@example.com", "password1", {}}, {"203.0.113.5", ""});
   ASSERT_EQ(third.status().code(), Code::kRateLimited);
   EXPECT_GT(third.status().retry_after_s(), 0);
-  EXPECT_TRUE(accounts().signup({"user4", "user4@example.com", "password1", {}},
-                                {"203.0.113.6", ""}).is_ok());
+  EXPECT_TRUE(accounts()
+                  .signup({"user4", "user4@example.com", "password1", {}}, {"203.0.113.6", ""})
+                  .is_ok());
   clock_.advance_ms(3'600'001);
-  EXPECT_TRUE(accounts().signup({"user3", "user3@example.com", "password1", {}},
-                                {"203.0.113.5", ""}).is_ok());
+  EXPECT_TRUE(accounts()
+                  .signup({"user3", "user3@example.com", "password1", {}}, {"203.0.113.5", ""})
+                  .is_ok());
 }
 
 TEST_F(AccountServiceTest, LoginWorksWithHandleOrEmailInAnyCase) {
   auto alice = signup("alice");
-  for (const std::string& login : std::vector<std::string>{"alice", "ALICE", "alice@example.com", "Alice@EXAMPLE.com"}) {
+  for (const std::string& login :
+       std::vector<std::string>{"alice", "ALICE", "alice@example.com", "Alice@EXAMPLE.com"}) {
     auto s = accounts().login(login, "password-alice", {"198.51.100.1", ""});
     ASSERT_TRUE(s.is_ok()) << login << ": " << s.status().message();
     EXPECT_EQ(s->user.id, alice.user.id);
@@ -197,7 +202,8 @@ TEST_F(AccountServiceTest, LogoutEndsOnlyThatSession) {
 
 TEST_F(AccountServiceTest, ProfileUpdatesValidateAndOnlyTouchGivenFields) {
   auto a = signup("alice");
-  auto bad = accounts().update_profile(a.user.id, {std::string(51, 'x'), std::string(161, 'y'), {}});
+  auto bad =
+      accounts().update_profile(a.user.id, {std::string(51, 'x'), std::string(161, 'y'), {}});
   ASSERT_EQ(bad.status().code(), Code::kInvalid);
   EXPECT_EQ(pointers(bad.status()), (std::vector<std::string>{"/display_name", "/bio"}));
 
@@ -261,8 +267,8 @@ TEST_F(AccountServiceTest, ImageTypesAreRecognisedByContentTypeAndMagic) {
 }
 
 TEST_F(AccountServiceTest, AdminCreatedUsersAndRoleChanges) {
-  auto admin = unwrap(accounts().create_user({"root", "root@example.com", "password1", "Root"},
-                                             Role::kAdmin));
+  auto admin = unwrap(
+      accounts().create_user({"root", "root@example.com", "password1", "Root"}, Role::kAdmin));
   EXPECT_EQ(admin.role, Role::kAdmin);
   EXPECT_EQ(count("sessions"), 0);
   auto s = unwrap(accounts().login("root", "password1", {}));

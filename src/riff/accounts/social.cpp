@@ -24,8 +24,8 @@ Result<CursorKey> start_key(const PageRequest& page) {
 
 /// Reads one page of `list` (one row more than asked, to know if more follow).
 template <class T, class Make>
-Result<Page<T>> edge_page(db::Database& db, store::EdgeList list, Id owner,
-                          const PageRequest& page, Make make) {
+Result<Page<T>> edge_page(db::Database& db, store::EdgeList list, Id owner, const PageRequest& page,
+                          Make make) {
   RIFF_ASSIGN_OR_RETURN(CursorKey after, start_key(page));
   std::vector<store::Edge> rows;
   RIFF_RETURN_IF_ERROR(read_with(db, [&](db::Conn& c) {
@@ -62,8 +62,8 @@ Result<Profile> SocialService::profile(std::string_view handle, std::optional<Id
   // Someone who blocks you does not exist for you.
   if (rel.blocked_by) return Status::not_found("no such user");
   if (viewer) {
-    out.viewer = ViewerFlags{*viewer == out.user.id, rel.following, rel.requested,
-                             rel.followed_by, rel.blocking};
+    out.viewer = ViewerFlags{*viewer == out.user.id, rel.following, rel.requested, rel.followed_by,
+                             rel.blocking};
   }
   return out;
 }
@@ -102,8 +102,9 @@ Result<FollowState> SocialService::follow_user(Id viewer, Id target) {
     }
     RIFF_ASSIGN_OR_RETURN(bool added, store::insert_follow(c, viewer, target, now));
     if (added) {
-      RIFF_ASSIGN_OR_RETURN(Notification n,
-                            notifications_.add(c, {target, std::string(kKindFollow), viewer, {}, {}}));
+      RIFF_ASSIGN_OR_RETURN(
+          Notification n,
+          notifications_.add(c, {target, std::string(kKindFollow), viewer, {}, {}}));
       created.push_back(std::move(n));
     }
     return FollowState::kFollowing;
@@ -194,8 +195,8 @@ Result<Page<UserSummary>> SocialService::graph_list(bool of_followers, std::stri
     return Status::forbidden("this account is private");
   }
   return edge_page<UserSummary>(
-      db_, of_followers ? store::EdgeList::kFollowers : store::EdgeList::kFollowing, owner.id,
-      page, [](store::Edge e) { return std::move(e.user); });
+      db_, of_followers ? store::EdgeList::kFollowers : store::EdgeList::kFollowing, owner.id, page,
+      [](store::Edge e) { return std::move(e.user); });
 }
 
 Result<Page<UserSummary>> SocialService::followers(std::string_view handle,

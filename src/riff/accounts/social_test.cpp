@@ -61,7 +61,8 @@ TEST_F(SocialTest, CountersStayExactUnderConcurrentFollows) {
   constexpr int kPerThread = 6;
   auto star = make_user("star");
   std::vector<User> fans;
-  for (int i = 0; i < kThreads * kPerThread; ++i) fans.push_back(make_user("fan" + std::to_string(i)));
+  for (int i = 0; i < kThreads * kPerThread; ++i)
+    fans.push_back(make_user("fan" + std::to_string(i)));
 
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
@@ -272,8 +273,7 @@ TEST_F(SocialTest, ABadCursorIsInvalid) {
   make_user("star");
   EXPECT_EQ(social().followers("star", std::nullopt, {20, "not-a-cursor"}).status().code(),
             Code::kInvalid);
-  EXPECT_EQ(social().followers("star", std::nullopt, {20, "YWJj"}).status().code(),
-            Code::kInvalid);
+  EXPECT_EQ(social().followers("star", std::nullopt, {20, "YWJj"}).status().code(), Code::kInvalid);
 }
 
 }  // namespace

@@ -21,7 +21,9 @@ Result<bool> exists(Result<db::Rows> rows) {
   return !rows->empty();
 }
 
-Status check(Result<std::int64_t> n) { return n.status(); }
+Status check(Result<std::int64_t> n) {
+  return n.status();
+}
 
 }  // namespace
 
@@ -56,12 +58,12 @@ UserSummary summary_from_row(const db::Row& r, std::size_t i) {
 // --- users ---
 
 Status insert_user(db::Conn& c, const User& u) {
-  return check(c.exec(
-      "INSERT INTO users (id, handle, email, password_hash, display_name, bio, avatar_path, "
-      "role, is_private, follower_count, following_count, created_at, updated_at) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, 0, $10, $10)",
-      {u.id, u.handle, u.email, u.password_hash, u.display_name, u.bio, u.avatar_path,
-       static_cast<int>(u.role), u.is_private, u.created_at}));
+  return check(
+      c.exec("INSERT INTO users (id, handle, email, password_hash, display_name, bio, avatar_path, "
+             "role, is_private, follower_count, following_count, created_at, updated_at) "
+             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, 0, $10, $10)",
+             {u.id, u.handle, u.email, u.password_hash, u.display_name, u.bio, u.avatar_path,
+              static_cast<int>(u.role), u.is_private, u.created_at}));
 }
 
 Result<std::optional<User>> user_by_id(db::Conn& c, Id id) {
@@ -94,12 +96,12 @@ Result<std::int64_t> count_users(db::Conn& c) {
   return (*rows)[0].i64(0);
 }
 
-Status update_profile(db::Conn& c, Id id, const std::string& display_name,
-                      const std::string& bio, bool is_private, std::int64_t now_ms) {
-  return check(c.exec(
-      "UPDATE users SET display_name = $2, bio = $3, is_private = $4, updated_at = $5 "
-      "WHERE id = $1",
-      {id, display_name, bio, is_private, now_ms}));
+Status update_profile(db::Conn& c, Id id, const std::string& display_name, const std::string& bio,
+                      bool is_private, std::int64_t now_ms) {
+  return check(
+      c.exec("UPDATE users SET display_name = $2, bio = $3, is_private = $4, updated_at = $5 "
+             "WHERE id = $1",
+             {id, display_name, bio, is_private, now_ms}));
 }
 
 Status set_avatar_path(db::Conn& c, Id id, const std::optional<std::string>& path,
@@ -129,11 +131,11 @@ Status lock_user_pair(db::Conn& c, Id a, Id b) {
 // --- sessions ---
 
 Status insert_session(db::Conn& c, const Session& s, const std::string& token_hash) {
-  return check(c.exec(
-      "INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at, last_seen_at, "
-      "user_agent, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-      {s.id, s.user_id, token_hash, s.created_at, s.expires_at, s.last_seen_at, s.user_agent,
-       s.ip}));
+  return check(
+      c.exec("INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at, last_seen_at, "
+             "user_agent, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             {s.id, s.user_id, token_hash, s.created_at, s.expires_at, s.last_seen_at, s.user_agent,
+              s.ip}));
 }
 
 Result<std::optional<SessionLookup>> session_by_token_hash(db::Conn& c,
@@ -166,15 +168,15 @@ Result<std::int64_t> delete_expired_sessions(db::Conn& c, std::int64_t now_ms) {
 // --- the follow graph ---
 
 Result<bool> insert_follow(db::Conn& c, Id follower, Id followee, std::int64_t now_ms) {
-  auto added = changed(c.exec(
-      "INSERT INTO follows (follower_id, followee_id, created_at) VALUES ($1, $2, $3) "
-      "ON CONFLICT DO NOTHING",
-      {follower, followee, now_ms}));
+  auto added = changed(
+      c.exec("INSERT INTO follows (follower_id, followee_id, created_at) VALUES ($1, $2, $3) "
+             "ON CONFLICT DO NOTHING",
+             {follower, followee, now_ms}));
   if (!added || !*added) return added;
-  RIFF_RETURN_IF_ERROR(check(c.exec(
-      "UPDATE users SET following_count = following_count + 1 WHERE id = $1", {follower})));
-  RIFF_RETURN_IF_ERROR(check(c.exec(
-      "UPDATE users SET follower_count = follower_count + 1 WHERE id = $1", {followee})));
+  RIFF_RETURN_IF_ERROR(check(
+      c.exec("UPDATE users SET following_count = following_count + 1 WHERE id = $1", {follower})));
+  RIFF_RETURN_IF_ERROR(check(
+      c.exec("UPDATE users SET follower_count = follower_count + 1 WHERE id = $1", {followee})));
   return true;
 }
 
@@ -182,10 +184,10 @@ Result<bool> delete_follow(db::Conn& c, Id follower, Id followee) {
   auto removed = changed(c.exec("DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2",
                                 {follower, followee}));
   if (!removed || !*removed) return removed;
-  RIFF_RETURN_IF_ERROR(check(c.exec(
-      "UPDATE users SET following_count = following_count - 1 WHERE id = $1", {follower})));
-  RIFF_RETURN_IF_ERROR(check(c.exec(
-      "UPDATE users SET follower_count = follower_count - 1 WHERE id = $1", {followee})));
+  RIFF_RETURN_IF_ERROR(check(
+      c.exec("UPDATE users SET following_count = following_count - 1 WHERE id = $1", {follower})));
+  RIFF_RETURN_IF_ERROR(check(
+      c.exec("UPDATE users SET follower_count = follower_count - 1 WHERE id = $1", {followee})));
   return true;
 }
 
@@ -197,9 +199,8 @@ Result<bool> insert_follow_request(db::Conn& c, Id requester, Id target, std::in
 }
 
 Result<bool> delete_follow_request(db::Conn& c, Id requester, Id target) {
-  return changed(c.exec(
-      "DELETE FROM follow_requests WHERE requester_id = $1 AND target_id = $2",
-      {requester, target}));
+  return changed(c.exec("DELETE FROM follow_requests WHERE requester_id = $1 AND target_id = $2",
+                        {requester, target}));
 }
 
 Result<std::vector<Id>> requesters_of(db::Conn& c, Id target) {
@@ -215,15 +216,15 @@ Result<std::vector<Id>> requesters_of(db::Conn& c, Id target) {
 }
 
 Result<bool> insert_block(db::Conn& c, Id blocker, Id blocked, std::int64_t now_ms) {
-  return changed(c.exec(
-      "INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES ($1, $2, $3) "
-      "ON CONFLICT DO NOTHING",
-      {blocker, blocked, now_ms}));
+  return changed(
+      c.exec("INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES ($1, $2, $3) "
+             "ON CONFLICT DO NOTHING",
+             {blocker, blocked, now_ms}));
 }
 
 Result<bool> delete_block(db::Conn& c, Id blocker, Id blocked) {
-  return changed(c.exec("DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2",
-                        {blocker, blocked}));
+  return changed(
+      c.exec("DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2", {blocker, blocked}));
 }
 
 Result<Relation> relation(db::Conn& c, Id viewer, Id target) {
@@ -246,8 +247,7 @@ Result<Relation> relation(db::Conn& c, Id viewer, Id target) {
   return Relation{r.boolean(0), r.boolean(1), r.boolean(2), r.boolean(3), r.boolean(4)};
 }
 
-Result<std::vector<Edge>> edges(db::Conn& c, EdgeList list, Id owner, CursorKey after,
-                                int limit) {
+Result<std::vector<Edge>> edges(db::Conn& c, EdgeList list, Id owner, CursorKey after, int limit) {
   // (table, column naming the owner, column naming the other user). Names are
   // constants of this file, never input.
   struct Shape {
@@ -255,9 +255,15 @@ Result<std::vector<Edge>> edges(db::Conn& c, EdgeList list, Id owner, CursorKey 
   };
   Shape shape;
   switch (list) {
-    case EdgeList::kFollowers: shape = {"follows", "followee_id", "follower_id"}; break;
-    case EdgeList::kFollowing: shape = {"follows", "follower_id", "followee_id"}; break;
-    case EdgeList::kBlocks: shape = {"blocks", "blocker_id", "blocked_id"}; break;
+    case EdgeList::kFollowers:
+      shape = {"follows", "followee_id", "follower_id"};
+      break;
+    case EdgeList::kFollowing:
+      shape = {"follows", "follower_id", "followee_id"};
+      break;
+    case EdgeList::kBlocks:
+      shape = {"blocks", "blocker_id", "blocked_id"};
+      break;
     case EdgeList::kRequestsToMe:
       shape = {"follow_requests", "target_id", "requester_id"};
       break;

@@ -36,8 +36,8 @@ Result<bool> handle_exists(db::Conn& c, std::string_view handle);
 Result<bool> email_exists(db::Conn& c, std::string_view email);
 Result<std::int64_t> count_users(db::Conn& c);
 
-Status update_profile(db::Conn& c, Id id, const std::string& display_name,
-                      const std::string& bio, bool is_private, std::int64_t now_ms);
+Status update_profile(db::Conn& c, Id id, const std::string& display_name, const std::string& bio,
+                      bool is_private, std::int64_t now_ms);
 Status set_avatar_path(db::Conn& c, Id id, const std::optional<std::string>& path,
                        std::int64_t now_ms);
 Status set_role(db::Conn& c, Id id, Role role, std::int64_t now_ms);

@@ -5,9 +5,9 @@
 
 namespace riff::accounts {
 
-SlidingWindowCounter::SlidingWindowCounter(int limit, std::int64_t window_ms,
-                                           std::size_t max_keys)
-    : limit_(std::max(limit, 1)), window_ms_(std::max<std::int64_t>(window_ms, 1)),
+SlidingWindowCounter::SlidingWindowCounter(int limit, std::int64_t window_ms, std::size_t max_keys)
+    : limit_(std::max(limit, 1)),
+      window_ms_(std::max<std::int64_t>(window_ms, 1)),
       max_keys_(std::max<std::size_t>(max_keys, 1)) {}
 
 void SlidingWindowCounter::prune(Entry& e, std::int64_t now_ms) const {
@@ -71,8 +71,7 @@ void SlidingWindowCounter::evict(std::int64_t now_ms) {
 }
 
 AuthThrottle::AuthThrottle(const ThrottleOptions& o)
-    : per_account_(o.login_failures_per_account, std::int64_t{o.login_window_s} * 1000,
-                   o.max_keys),
+    : per_account_(o.login_failures_per_account, std::int64_t{o.login_window_s} * 1000, o.max_keys),
       per_ip_(o.login_failures_per_ip, std::int64_t{o.login_window_s} * 1000, o.max_keys),
       signups_(o.signups_per_ip_per_hour, 3'600'000, o.max_keys) {}
 
@@ -90,7 +89,9 @@ void AuthThrottle::record_login_failure(std::string_view account, std::string_vi
   if (!account.empty()) per_account_.record(account, now_ms);
 }
 
-void AuthThrottle::record_login_success(std::string_view account) { per_account_.clear(account); }
+void AuthThrottle::record_login_success(std::string_view account) {
+  per_account_.clear(account);
+}
 
 int AuthThrottle::signup_retry_after_s(std::string_view ip, std::int64_t now_ms) {
   return signups_.retry_after_s(ip, now_ms);

@@ -1,8 +1,9 @@
 // Sliding-window throttles and input rules.
 
+#include "riff/accounts/throttle.hpp"
+
 #include <gtest/gtest.h>
 
-#include "riff/accounts/throttle.hpp"
 #include "riff/accounts/validation.hpp"
 
 namespace riff::accounts {
@@ -35,8 +36,10 @@ TEST(ThrottleTest, MemoryStaysBoundedUnderManyKeys) {
 }
 
 TEST(ThrottleTest, LoginLimitsApplyPerAccountAndPerAddress) {
-  AuthThrottle t({.login_failures_per_account = 2, .login_failures_per_ip = 3,
-                  .login_window_s = 60, .signups_per_ip_per_hour = 1});
+  AuthThrottle t({.login_failures_per_account = 2,
+                  .login_failures_per_ip = 3,
+                  .login_window_s = 60,
+                  .signups_per_ip_per_hour = 1});
   t.record_login_failure("user:1", "ip-a", 0);
   t.record_login_failure("user:1", "ip-b", 0);
   EXPECT_GT(t.login_retry_after_s("user:1", "ip-c", 0), 0);
@@ -53,11 +56,13 @@ TEST(ThrottleTest, LoginLimitsApplyPerAccountAndPerAddress) {
 }
 
 TEST(ValidationTest, EmailsNeedALocalPartADomainAndATld) {
-  for (const std::string& good : std::vector<std::string>{"a@b.co", "first.last+tag@sub.example.org", "X@Y.Z"}) {
+  for (const std::string& good :
+       std::vector<std::string>{"a@b.co", "first.last+tag@sub.example.org", "X@Y.Z"}) {
     EXPECT_FALSE(email_error(good).has_value()) << good;
   }
-  for (const std::string& bad : std::vector<std::string>{"", "plain", "@example.com", "a@", "a@example", "a@.com", "a@b.",
-                          "a@@b.com", "a b@c.com", "a@b..com", std::string(250, 'a') + "@b.com"}) {
+  for (const std::string& bad : std::vector<std::string>{
+           "", "plain", "@example.com", "a@", "a@example", "a@.com", "a@b.", "a@@b.com",
+           "a b@c.com", "a@b..com", std::string(250, 'a') + "@b.com"}) {
     EXPECT_TRUE(email_error(bad).has_value()) << bad;
   }
 }

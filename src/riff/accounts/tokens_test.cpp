@@ -1,5 +1,7 @@
 // Session tokens, their stored hashes, CSRF derivation and cursors.
 
+#include "riff/accounts/tokens.hpp"
+
 #include <gtest/gtest.h>
 #include <sodium.h>
 
@@ -7,7 +9,6 @@
 
 #include "riff/accounts/cursor.hpp"
 #include "riff/accounts/passwords.hpp"
-#include "riff/accounts/tokens.hpp"
 
 namespace riff::accounts {
 namespace {
@@ -17,9 +18,9 @@ TEST(TokensTest, SessionTokensAre32RandomBytesInBase64url) {
   for (int i = 0; i < 100; ++i) {
     std::string t = new_session_token();
     ASSERT_EQ(t.size(), 43u);
-    EXPECT_EQ(t.find_first_not_of(
-                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-              std::string::npos);
+    EXPECT_EQ(
+        t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos);
     EXPECT_EQ(from_base64url(t)->size(), 32u);
     seen.insert(t);
   }
@@ -54,7 +55,8 @@ TEST(TokensTest, CsrfTokenIsTheKeyedHashOfTheSessionTokenCutTo32) {
 }
 
 TEST(TokensTest, Base64urlRoundTripsAndRejectsGarbage) {
-  for (const std::string& s : std::vector<std::string>{"", "a", "ab", "abc", std::string("\0\xff\x10", 3)}) {
+  for (const std::string& s :
+       std::vector<std::string>{"", "a", "ab", "abc", std::string("\0\xff\x10", 3)}) {
     EXPECT_EQ(from_base64url(base64url(s)), s);
   }
   EXPECT_FALSE(from_base64url("a+b/").has_value());

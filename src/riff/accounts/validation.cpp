@@ -1,7 +1,8 @@
 #include "riff/accounts/validation.hpp"
 
-#include <cstdint>
 #include <fmt/format.h>
+
+#include <cstdint>
 
 namespace riff::accounts {
 namespace {
@@ -56,9 +57,8 @@ std::optional<Utf8Scan> scan_utf8(std::string_view s, std::string_view allowed_c
   return out;
 }
 
-std::optional<std::string> text_error(std::string_view what, std::string_view s,
-                                      std::size_t min, std::size_t max,
-                                      std::string_view allowed_controls) {
+std::optional<std::string> text_error(std::string_view what, std::string_view s, std::size_t min,
+                                      std::size_t max, std::string_view allowed_controls) {
   auto scan = scan_utf8(s, allowed_controls);
   if (!scan) return fmt::format("{} must be valid UTF-8", what);
   if (scan->code_points < min || scan->code_points > max) {
@@ -69,7 +69,9 @@ std::optional<std::string> text_error(std::string_view what, std::string_view s,
   return std::nullopt;
 }
 
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_lower_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 
 }  // namespace
 
@@ -98,13 +100,15 @@ std::optional<std::string> handle_error(std::string_view handle) {
 std::optional<std::string> email_error(std::string_view email) {
   constexpr std::string_view kShape = "email must look like name@example.com";
   if (email.empty()) return std::string(kShape);
-  if (email.size() > kEmailMax) return fmt::format("email must be at most {} characters", kEmailMax);
+  if (email.size() > kEmailMax)
+    return fmt::format("email must be at most {} characters", kEmailMax);
   for (char c : email) {
     auto u = static_cast<unsigned char>(c);
     if (u <= 0x20 || u == 0x7F) return std::string(kShape);
   }
   auto at = email.find('@');
-  if (at == std::string_view::npos || at == 0 || email.find('@', at + 1) != std::string_view::npos) {
+  if (at == std::string_view::npos || at == 0 ||
+      email.find('@', at + 1) != std::string_view::npos) {
     return std::string(kShape);
   }
   std::string_view domain = email.substr(at + 1);
