@@ -23,7 +23,7 @@ class NotificationsTest : public AccountsTest {
   }
 };
 
-TEST_F(NotificationsTest, FollowNotifiesTheFolloweeAndPushesIt) {
+TEST_P(NotificationsTest, FollowNotifiesTheFolloweeAndPushesIt) {
   auto alice = make_user("alice");
   auto bob = make_user("bob");
   unwrap(social().follow(alice.id, "bob"));
@@ -49,7 +49,7 @@ TEST_F(NotificationsTest, FollowNotifiesTheFolloweeAndPushesIt) {
   EXPECT_FALSE(msg.at("notification").at("read").as_bool());
 }
 
-TEST_F(NotificationsTest, PrivateFollowFlowNotifiesRequestThenAcceptance) {
+TEST_P(NotificationsTest, PrivateFollowFlowNotifiesRequestThenAcceptance) {
   auto alice = make_user("alice");
   auto bob = make_user("bob");
   unwrap(accounts().update_profile(bob.id, {std::nullopt, std::nullopt, true}));
@@ -63,7 +63,7 @@ TEST_F(NotificationsTest, PrivateFollowFlowNotifiesRequestThenAcceptance) {
   EXPECT_EQ(to_alice[0].actor->id, bob.id);
 }
 
-TEST_F(NotificationsTest, ListPagesNewestFirstAndMarkReadUpToAnId) {
+TEST_P(NotificationsTest, ListPagesNewestFirstAndMarkReadUpToAnId) {
   auto me = make_user("myself");
   std::vector<Id> ids;  // oldest first
   for (int i = 0; i < 7; ++i) {
@@ -102,7 +102,7 @@ TEST_F(NotificationsTest, ListPagesNewestFirstAndMarkReadUpToAnId) {
   EXPECT_EQ(last.at("unread_count").to_number<int>(), 0);
 }
 
-TEST_F(NotificationsTest, MarkingReadTouchesOnlyTheOwnersNotifications) {
+TEST_P(NotificationsTest, MarkingReadTouchesOnlyTheOwnersNotifications) {
   auto me = make_user("myself");
   auto other = make_user("other");
   auto mine =
@@ -172,6 +172,8 @@ TEST(LiveHubTest, GreetsAnswersPingsAndPushesToEverySocketOfTheUser) {
   EXPECT_EQ(hub.connection_count(), 1u);
   hub.publish(42, "nobody listens");  // no socket: dropped
 }
+
+RIFF_ACCOUNTS_ON_EVERY_BACKEND(NotificationsTest);
 
 }  // namespace
 }  // namespace riff::accounts

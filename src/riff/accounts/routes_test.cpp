@@ -93,7 +93,7 @@ class RoutesTest : public AccountsTest {
   net::Router router_;
 };
 
-TEST_F(RoutesTest, SignupAnswers201WithTokenAndSetsBothCookies) {
+TEST_P(RoutesTest, SignupAnswers201WithTokenAndSetsBothCookies) {
   auto r = call({net::Method::kPost, "/api/v1/auth/signup",
                  R"({"handle":"Alice","email":"alice@example.com","password":"password1"})"});
   ASSERT_EQ(r.status, 201) << r.body;
@@ -112,7 +112,7 @@ TEST_F(RoutesTest, SignupAnswers201WithTokenAndSetsBothCookies) {
   EXPECT_EQ(set[1], "riff_csrf=" + csrf + "; SameSite=Lax; Path=/; Max-Age=2592000");
 }
 
-TEST_F(RoutesTest, SecureCookiesWhenConfigured) {
+TEST_P(RoutesTest, SecureCookiesWhenConfigured) {
   auto o = options();
   o.cookies.secure_cookies = true;
   o.cookies.session_days = 1;
@@ -126,7 +126,7 @@ TEST_F(RoutesTest, SecureCookiesWhenConfigured) {
   }
 }
 
-TEST_F(RoutesTest, SignupValidationListsEveryField) {
+TEST_P(RoutesTest, SignupValidationListsEveryField) {
   auto r = call({net::Method::kPost, "/api/v1/auth/signup",
                  R"({"handle":"x","email":"nope","display_name":7})"});
   ASSERT_EQ(r.status, 400);
@@ -140,7 +140,7 @@ TEST_F(RoutesTest, SignupValidationListsEveryField) {
   EXPECT_EQ(call({net::Method::kPost, "/api/v1/auth/signup", "[1,2"}).status, 400);
 }
 
-TEST_F(RoutesTest, FormEncodedSignupIsRefused) {
+TEST_P(RoutesTest, FormEncodedSignupIsRefused) {
   auto r = call({net::Method::kPost,
                  "/api/v1/auth/signup",
                  R"({"handle":"alice","email":"alice@example.com","password":"password1"})",
@@ -148,7 +148,7 @@ TEST_F(RoutesTest, FormEncodedSignupIsRefused) {
   EXPECT_EQ(r.status, 415);
 }
 
-TEST_F(RoutesTest, TakenHandleIsA409NamingTheField) {
+TEST_P(RoutesTest, TakenHandleIsA409NamingTheField) {
   http_signup("alice");
   auto r = call({net::Method::kPost, "/api/v1/auth/signup",
                  R"({"handle":"ALICE","email":"new@example.com","password":"password1"})"});
@@ -159,7 +159,7 @@ TEST_F(RoutesTest, TakenHandleIsA409NamingTheField) {
   EXPECT_EQ(str(b.at("errors").at(0).at("pointer")), "/handle");
 }
 
-TEST_F(RoutesTest, LoginFailuresAre401ThenRateLimitedWithRetryAfter) {
+TEST_P(RoutesTest, LoginFailuresAre401ThenRateLimitedWithRetryAfter) {
   http_signup("alice");
   for (int i = 0; i < 5; ++i) {
     auto r = call({net::Method::kPost, "/api/v1/auth/login",
@@ -176,7 +176,7 @@ TEST_F(RoutesTest, LoginFailuresAre401ThenRateLimitedWithRetryAfter) {
   EXPECT_GT(std::stoi(std::string(*retry)), 0);
 }
 
-TEST_F(RoutesTest, LoginByEmailReturnsUserAndCookies) {
+TEST_P(RoutesTest, LoginByEmailReturnsUserAndCookies) {
   http_signup("alice");
   auto r = call({net::Method::kPost, "/api/v1/auth/login",
                  R"({"login":"ALICE@example.com","password":"password-alice"})"});
@@ -185,7 +185,7 @@ TEST_F(RoutesTest, LoginByEmailReturnsUserAndCookies) {
   EXPECT_EQ(cookies(r).size(), 2u);
 }
 
-TEST_F(RoutesTest, CookieSessionsNeedTheCsrfTokenToChangeThingsBearerDoesNot) {
+TEST_P(RoutesTest, CookieSessionsNeedTheCsrfTokenToChangeThingsBearerDoesNot) {
   auto s = signup("alice");
   const std::pair<std::string, std::string> cookie{
       "Cookie", "other=1; riff_session=" + s.token + "; riff_csrf=" + s.csrf_token};
@@ -210,7 +210,7 @@ TEST_F(RoutesTest, CookieSessionsNeedTheCsrfTokenToChangeThingsBearerDoesNot) {
   EXPECT_EQ(call({net::Method::kGet, "/api/v1/me"}).status, 401);
 }
 
-TEST_F(RoutesTest, PatchMeValidates) {
+TEST_P(RoutesTest, PatchMeValidates) {
   auto s = signup("alice");
   auto r = call({net::Method::kPatch,
                  "/api/v1/me",
@@ -220,7 +220,7 @@ TEST_F(RoutesTest, PatchMeValidates) {
   EXPECT_EQ(body(r).at("errors").as_array().size(), 2u);
 }
 
-TEST_F(RoutesTest, QueryTokensAuthenticateOnlyWebSocketUpgrades) {
+TEST_P(RoutesTest, QueryTokensAuthenticateOnlyWebSocketUpgrades) {
   auto s = signup("alice");
   EXPECT_EQ(call({net::Method::kGet, "/api/v1/me?token=" + s.token}).status, 401);
   net::Request upgrade;
@@ -232,7 +232,7 @@ TEST_F(RoutesTest, QueryTokensAuthenticateOnlyWebSocketUpgrades) {
   EXPECT_FALSE(p->via_cookie);
 }
 
-TEST_F(RoutesTest, LogoutEndsTheSessionAndClearsCookies) {
+TEST_P(RoutesTest, LogoutEndsTheSessionAndClearsCookies) {
   auto s = signup("alice");
   auto r = call({net::Method::kPost, "/api/v1/auth/logout", "", {bearer(s.token)}});
   ASSERT_EQ(r.status, 204);
@@ -243,7 +243,7 @@ TEST_F(RoutesTest, LogoutEndsTheSessionAndClearsCookies) {
   EXPECT_EQ(call({net::Method::kPost, "/api/v1/auth/logout"}).status, 204);
 }
 
-TEST_F(RoutesTest, AvatarUploadChecksTypeAndMagicBytes) {
+TEST_P(RoutesTest, AvatarUploadChecksTypeAndMagicBytes) {
   auto s = signup("alice");
   auto put = [&](std::string type, std::string bytes) {
     return call(
@@ -266,7 +266,7 @@ TEST_F(RoutesTest, AvatarUploadChecksTypeAndMagicBytes) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "media" / url.substr(7)));
 }
 
-TEST_F(RoutesTest, FollowBlockAndProfileFlow) {
+TEST_P(RoutesTest, FollowBlockAndProfileFlow) {
   auto alice = signup("alice");
   auto bob = signup("bob");
   auto f = call({net::Method::kPost, "/api/v1/users/Bob/follow", "", {bearer(alice.token)}});
@@ -306,7 +306,7 @@ TEST_F(RoutesTest, FollowBlockAndProfileFlow) {
   EXPECT_EQ(call({net::Method::kGet, "/api/v1/users/nobody"}).status, 404);
 }
 
-TEST_F(RoutesTest, PrivateAccountRequestsAndNotifications) {
+TEST_P(RoutesTest, PrivateAccountRequestsAndNotifications) {
   auto alice = signup("alice");
   auto bob = signup("bob");
   ASSERT_EQ(call({net::Method::kPatch, "/api/v1/me", R"({"is_private":true})", {bearer(bob.token)}})
@@ -357,7 +357,7 @@ TEST_F(RoutesTest, PrivateAccountRequestsAndNotifications) {
             400);
 }
 
-TEST_F(RoutesTest, OnlyAdminsChangeRoles) {
+TEST_P(RoutesTest, OnlyAdminsChangeRoles) {
   auto alice = signup("alice");
   unwrap(accounts().create_user({"root", "root@example.com", "password1", {}}, Role::kAdmin));
   auto admin = unwrap(accounts().login("root", "password1", {}));
@@ -387,7 +387,7 @@ TEST_F(RoutesTest, OnlyAdminsChangeRoles) {
             404);
 }
 
-TEST_F(RoutesTest, EveryRouteOfTheContractIsMounted) {
+TEST_P(RoutesTest, EveryRouteOfTheContractIsMounted) {
   std::set<std::string> have;
   for (const auto& r : router_.routes()) {
     have.insert(std::string(net::method_name(r->method)) + " " + r->pattern);
@@ -418,6 +418,8 @@ TEST_F(RoutesTest, EveryRouteOfTheContractIsMounted) {
     EXPECT_TRUE(have.count(want)) << want;
   }
 }
+
+RIFF_ACCOUNTS_ON_EVERY_BACKEND(RoutesTest);
 
 }  // namespace
 }  // namespace riff::accounts

@@ -21,7 +21,7 @@ constexpr std::string_view kPng = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 
 class AccountServiceTest : public AccountsTest {};
 
-TEST_F(AccountServiceTest, SignupStoresLowercaseNamesAnArgon2idHashAndOpensASession) {
+TEST_P(AccountServiceTest, SignupStoresLowercaseNamesAnArgon2idHashAndOpensASession) {
   auto s = unwrap(accounts().signup({"Alice_1", "Alice@Example.COM", "correct horse", std::nullopt},
                                     {"198.51.100.7", "ua"}));
   EXPECT_EQ(s.user.handle, "alice_1");
@@ -44,7 +44,7 @@ TEST_F(AccountServiceTest, SignupStoresLowercaseNamesAnArgon2idHashAndOpensASess
   EXPECT_EQ(who.role, Role::kUser);
 }
 
-TEST_F(AccountServiceTest, SignupNamesEveryBadFieldAtOnceAndWritesNothing) {
+TEST_P(AccountServiceTest, SignupNamesEveryBadFieldAtOnceAndWritesNothing) {
   auto r = accounts().signup({"_x!", "not-an-email", "short", std::string(51, 'n')}, {});
   ASSERT_FALSE(r.is_ok());
   EXPECT_EQ(r.status().code(), Code::kInvalid);
@@ -53,7 +53,7 @@ TEST_F(AccountServiceTest, SignupNamesEveryBadFieldAtOnceAndWritesNothing) {
   EXPECT_EQ(count("users"), 0);
 }
 
-TEST_F(AccountServiceTest, HandleRulesFollowTheContract) {
+TEST_P(AccountServiceTest, HandleRulesFollowTheContract) {
   for (const std::string& bad : std::vector<std::string>{"ab", std::string(25, 'a'), ".alice",
                                                          "_alice", "al ice", "al-ice", "álice"}) {
     auto r = accounts().signup({bad, "x@example.com", "password1", std::nullopt}, {});
@@ -68,7 +68,7 @@ TEST_F(AccountServiceTest, HandleRulesFollowTheContract) {
   }
 }
 
-TEST_F(AccountServiceTest, TakenHandleOrEmailIsAConflictNamingTheFieldAndWritesNothing) {
+TEST_P(AccountServiceTest, TakenHandleOrEmailIsAConflictNamingTheFieldAndWritesNothing) {
   signup("alice");
   auto same_handle = accounts().signup({"ALICE", "other@example.com", "password1", {}}, {});
   ASSERT_EQ(same_handle.status().code(), Code::kConflict);
@@ -88,7 +88,7 @@ TEST_F(AccountServiceTest, TakenHandleOrEmailIsAConflictNamingTheFieldAndWritesN
   EXPECT_EQ(count("sessions"), 1);
 }
 
-TEST_F(AccountServiceTest, SignupsPerAddressAreLimited) {
+TEST_P(AccountServiceTest, SignupsPerAddressAreLimited) {
   auto o = options();
   o.accounts.throttle.signups_per_ip_per_hour = 2;
   build(o);
@@ -107,7 +107,7 @@ TEST_F(AccountServiceTest, SignupsPerAddressAreLimited) {
                   .is_ok());
 }
 
-TEST_F(AccountServiceTest, LoginWorksWithHandleOrEmailInAnyCase) {
+TEST_P(AccountServiceTest, LoginWorksWithHandleOrEmailInAnyCase) {
   auto alice = signup("alice");
   for (const std::string& login :
        std::vector<std::string>{"alice", "ALICE", "alice@example.com", "Alice@EXAMPLE.com"}) {
@@ -118,7 +118,7 @@ TEST_F(AccountServiceTest, LoginWorksWithHandleOrEmailInAnyCase) {
   }
 }
 
-TEST_F(AccountServiceTest, WrongPasswordOrUnknownLoginIsUnauthenticated) {
+TEST_P(AccountServiceTest, WrongPasswordOrUnknownLoginIsUnauthenticated) {
   signup("alice");
   EXPECT_EQ(accounts().login("alice", "wrong password", {}).status().code(),
             Code::kUnauthenticated);
@@ -126,7 +126,7 @@ TEST_F(AccountServiceTest, WrongPasswordOrUnknownLoginIsUnauthenticated) {
             Code::kUnauthenticated);
 }
 
-TEST_F(AccountServiceTest, AccountIsThrottledAfterFiveFailuresEvenWithTheRightPassword) {
+TEST_P(AccountServiceTest, AccountIsThrottledAfterFiveFailuresEvenWithTheRightPassword) {
   signup("alice");
   for (int i = 0; i < 5; ++i) {
     // Each failure from a different address: the limit is per account.
@@ -143,7 +143,7 @@ TEST_F(AccountServiceTest, AccountIsThrottledAfterFiveFailuresEvenWithTheRightPa
   EXPECT_TRUE(accounts().login("alice", "password-alice", {"192.0.2.99", ""}).is_ok());
 }
 
-TEST_F(AccountServiceTest, AddressIsThrottledAcrossAccounts) {
+TEST_P(AccountServiceTest, AddressIsThrottledAcrossAccounts) {
   auto o = options();
   o.accounts.throttle.login_failures_per_ip = 3;
   build(o);
@@ -157,7 +157,7 @@ TEST_F(AccountServiceTest, AddressIsThrottledAcrossAccounts) {
   EXPECT_TRUE(accounts().login("alice", "password-alice", {"192.0.2.2", ""}).is_ok());
 }
 
-TEST_F(AccountServiceTest, SuccessfulLoginClearsTheAccountsFailures) {
+TEST_P(AccountServiceTest, SuccessfulLoginClearsTheAccountsFailures) {
   signup("alice");
   for (int i = 0; i < 4; ++i) (void)accounts().login("alice", "wrong", {});
   ASSERT_TRUE(accounts().login("alice", "password-alice", {}).is_ok());
@@ -165,7 +165,7 @@ TEST_F(AccountServiceTest, SuccessfulLoginClearsTheAccountsFailures) {
   EXPECT_TRUE(accounts().login("alice", "password-alice", {}).is_ok());
 }
 
-TEST_F(AccountServiceTest, SessionsExpireAfterSessionDays) {
+TEST_P(AccountServiceTest, SessionsExpireAfterSessionDays) {
   auto s = signup("alice");
   clock_.advance_ms(29LL * 86'400'000);
   EXPECT_TRUE(accounts().authenticate(s.token).is_ok());
@@ -174,7 +174,7 @@ TEST_F(AccountServiceTest, SessionsExpireAfterSessionDays) {
   EXPECT_EQ(count("sessions"), 0);  // removed on sight
 }
 
-TEST_F(AccountServiceTest, ExpiredSessionsAreSweptInBulk) {
+TEST_P(AccountServiceTest, ExpiredSessionsAreSweptInBulk) {
   signup("alice");
   signup("bob");
   clock_.advance_ms(31LL * 86'400'000);
@@ -183,14 +183,14 @@ TEST_F(AccountServiceTest, ExpiredSessionsAreSweptInBulk) {
   EXPECT_TRUE(accounts().authenticate(fresh.token).is_ok());
 }
 
-TEST_F(AccountServiceTest, UnknownOrMalformedTokensAreRejected) {
+TEST_P(AccountServiceTest, UnknownOrMalformedTokensAreRejected) {
   signup("alice");
   EXPECT_EQ(accounts().authenticate(new_session_token()).status().code(), Code::kUnauthenticated);
   EXPECT_EQ(accounts().authenticate("").status().code(), Code::kUnauthenticated);
   EXPECT_EQ(accounts().authenticate("x").status().code(), Code::kUnauthenticated);
 }
 
-TEST_F(AccountServiceTest, LogoutEndsOnlyThatSession) {
+TEST_P(AccountServiceTest, LogoutEndsOnlyThatSession) {
   auto a = signup("alice");
   auto b = unwrap(accounts().login("alice", "password-alice", {}));
   auto who = unwrap(accounts().authenticate(a.token));
@@ -200,7 +200,7 @@ TEST_F(AccountServiceTest, LogoutEndsOnlyThatSession) {
   EXPECT_TRUE(accounts().logout(who.session_id).is_ok());  // again: nothing to do
 }
 
-TEST_F(AccountServiceTest, ProfileUpdatesValidateAndOnlyTouchGivenFields) {
+TEST_P(AccountServiceTest, ProfileUpdatesValidateAndOnlyTouchGivenFields) {
   auto a = signup("alice");
   auto bad =
       accounts().update_profile(a.user.id, {std::string(51, 'x'), std::string(161, 'y'), {}});
@@ -220,7 +220,7 @@ TEST_F(AccountServiceTest, ProfileUpdatesValidateAndOnlyTouchGivenFields) {
   EXPECT_TRUE(u.is_private);
 }
 
-TEST_F(AccountServiceTest, AvatarIsWrittenUnderMediaAndTheOldOneRemoved) {
+TEST_P(AccountServiceTest, AvatarIsWrittenUnderMediaAndTheOldOneRemoved) {
   auto a = signup("alice");
   std::string png(kPng);
   png += std::string(100, 'x');
@@ -244,7 +244,7 @@ TEST_F(AccountServiceTest, AvatarIsWrittenUnderMediaAndTheOldOneRemoved) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "media" / *u2.avatar_path));
 }
 
-TEST_F(AccountServiceTest, AvatarBytesMustMatchTheTypeAndFitTheLimit) {
+TEST_P(AccountServiceTest, AvatarBytesMustMatchTheTypeAndFitTheLimit) {
   auto a = signup("alice");
   EXPECT_EQ(accounts().set_avatar(a.user.id, ImageType::kPng, "GIF89a....").status().code(),
             Code::kInvalid);
@@ -257,7 +257,7 @@ TEST_F(AccountServiceTest, AvatarBytesMustMatchTheTypeAndFitTheLimit) {
   EXPECT_FALSE(reload(a.user.id).avatar_path.has_value());
 }
 
-TEST_F(AccountServiceTest, ImageTypesAreRecognisedByContentTypeAndMagic) {
+TEST_P(AccountServiceTest, ImageTypesAreRecognisedByContentTypeAndMagic) {
   EXPECT_EQ(image_type_from_content_type("image/png"), ImageType::kPng);
   EXPECT_EQ(image_type_from_content_type("Image/JPEG; q=1"), ImageType::kJpeg);
   EXPECT_EQ(image_type_from_content_type("image/webp"), ImageType::kWebp);
@@ -266,7 +266,7 @@ TEST_F(AccountServiceTest, ImageTypesAreRecognisedByContentTypeAndMagic) {
   EXPECT_TRUE(magic_matches(ImageType::kWebp, std::string_view("RIFF\x10\0\0\0WEBPVP8 ", 16)));
 }
 
-TEST_F(AccountServiceTest, AdminCreatedUsersAndRoleChanges) {
+TEST_P(AccountServiceTest, AdminCreatedUsersAndRoleChanges) {
   auto admin = unwrap(
       accounts().create_user({"root", "root@example.com", "password1", "Root"}, Role::kAdmin));
   EXPECT_EQ(admin.role, Role::kAdmin);
@@ -281,7 +281,7 @@ TEST_F(AccountServiceTest, AdminCreatedUsersAndRoleChanges) {
   EXPECT_EQ(accounts().set_role("nobody", Role::kSeller).status().code(), Code::kNotFound);
 }
 
-TEST_F(AccountServiceTest, PasswordsVerifyAndRehashWhenTheCostChanges) {
+TEST_P(AccountServiceTest, PasswordsVerifyAndRehashWhenTheCostChanges) {
   PasswordHasher cheap(PasswordOptions::minimum());
   auto h = unwrap(cheap.hash("hunter22"));
   EXPECT_EQ(h.rfind("$argon2id$", 0), 0u);
@@ -293,6 +293,8 @@ TEST_F(AccountServiceTest, PasswordsVerifyAndRehashWhenTheCostChanges) {
   stronger.opslimit += 1;
   EXPECT_TRUE(PasswordHasher(stronger).needs_rehash(h));
 }
+
+RIFF_ACCOUNTS_ON_EVERY_BACKEND(AccountServiceTest);
 
 }  // namespace
 }  // namespace riff::accounts

@@ -29,7 +29,7 @@ class SocialTest : public AccountsTest {
   }
 };
 
-TEST_F(SocialTest, FollowingAPublicAccountCountsOnceAndUnfollowUndoesIt) {
+TEST_P(SocialTest, FollowingAPublicAccountCountsOnceAndUnfollowUndoesIt) {
   auto alice = make_user("alice");
   auto bob = make_user("bob");
   EXPECT_EQ(unwrap(social().follow(alice.id, "BOB")), FollowState::kFollowing);
@@ -49,14 +49,14 @@ TEST_F(SocialTest, FollowingAPublicAccountCountsOnceAndUnfollowUndoesIt) {
   EXPECT_EQ(reload(alice.id).following_count, 0);
 }
 
-TEST_F(SocialTest, FollowingOneselfOrNobodyFails) {
+TEST_P(SocialTest, FollowingOneselfOrNobodyFails) {
   auto alice = make_user("alice");
   EXPECT_EQ(social().follow(alice.id, "alice").status().code(), Code::kInvalid);
   EXPECT_EQ(social().follow(alice.id, "nobody").status().code(), Code::kNotFound);
   EXPECT_EQ(reload(alice.id).following_count, 0);
 }
 
-TEST_F(SocialTest, CountersStayExactUnderConcurrentFollows) {
+TEST_P(SocialTest, CountersStayExactUnderConcurrentFollows) {
   constexpr int kThreads = 8;
   constexpr int kPerThread = 6;
   auto star = make_user("star");
@@ -100,7 +100,7 @@ TEST_F(SocialTest, CountersStayExactUnderConcurrentFollows) {
   EXPECT_EQ(mismatches[0].i64(0), 0);
 }
 
-TEST_F(SocialTest, PrivateAccountsTakeRequestsThatTheOwnerApproves) {
+TEST_P(SocialTest, PrivateAccountsTakeRequestsThatTheOwnerApproves) {
   auto alice = make_user("alice");
   auto bob = make_user("bob");
   unwrap(accounts().update_profile(bob.id, {std::nullopt, std::nullopt, true}));
@@ -125,7 +125,7 @@ TEST_F(SocialTest, PrivateAccountsTakeRequestsThatTheOwnerApproves) {
   EXPECT_EQ(social().approve_request(bob.id, alice.id).code(), Code::kNotFound);
 }
 
-TEST_F(SocialTest, DeclinedAndWithdrawnRequestsLeaveNoFollow) {
+TEST_P(SocialTest, DeclinedAndWithdrawnRequestsLeaveNoFollow) {
   auto alice = make_user("alice");
   auto carol = make_user("carol");
   auto bob = make_user("bob");
@@ -140,7 +140,7 @@ TEST_F(SocialTest, DeclinedAndWithdrawnRequestsLeaveNoFollow) {
   EXPECT_EQ(reload(bob.id).follower_count, 0);
 }
 
-TEST_F(SocialTest, TurningPublicApprovesPendingRequests) {
+TEST_P(SocialTest, TurningPublicApprovesPendingRequests) {
   auto alice = make_user("alice");
   auto bob = make_user("bob");
   unwrap(accounts().update_profile(bob.id, {std::nullopt, std::nullopt, true}));
@@ -151,7 +151,7 @@ TEST_F(SocialTest, TurningPublicApprovesPendingRequests) {
   EXPECT_EQ(reload(alice.id).following_count, 1);
 }
 
-TEST_F(SocialTest, PrivateListsAreForApprovedFollowersAndTheOwnerOnly) {
+TEST_P(SocialTest, PrivateListsAreForApprovedFollowersAndTheOwnerOnly) {
   auto owner = make_user("owner");
   auto fan = make_user("fan");
   auto stranger = make_user("stranger");
@@ -173,7 +173,7 @@ TEST_F(SocialTest, PrivateListsAreForApprovedFollowersAndTheOwnerOnly) {
   EXPECT_TRUE(unwrap(social().can_view_content(owner.id, owner.id)));
 }
 
-TEST_F(SocialTest, BlockingCutsFollowsBothWaysAndHidesTheBlocker) {
+TEST_P(SocialTest, BlockingCutsFollowsBothWaysAndHidesTheBlocker) {
   auto alice = make_user("alice");
   auto bob = make_user("bob");
   unwrap(social().follow(alice.id, "bob"));
@@ -209,7 +209,7 @@ TEST_F(SocialTest, BlockingCutsFollowsBothWaysAndHidesTheBlocker) {
   EXPECT_EQ(unwrap(social().follow(bob.id, "alice")), FollowState::kFollowing);
 }
 
-TEST_F(SocialTest, BlockingRemovesPendingRequestsBothWays) {
+TEST_P(SocialTest, BlockingRemovesPendingRequestsBothWays) {
   auto alice = make_user("alice");
   auto bob = make_user("bob");
   unwrap(accounts().update_profile(alice.id, {std::nullopt, std::nullopt, true}));
@@ -221,7 +221,7 @@ TEST_F(SocialTest, BlockingRemovesPendingRequestsBothWays) {
   EXPECT_EQ(count("follow_requests"), 0);
 }
 
-TEST_F(SocialTest, PagesVisitEveryFollowerExactlyOnceNewestFirst) {
+TEST_P(SocialTest, PagesVisitEveryFollowerExactlyOnceNewestFirst) {
   auto star = make_user("star");
   std::vector<Id> expected;  // newest first
   for (int i = 0; i < 23; ++i) {
@@ -256,7 +256,7 @@ TEST_F(SocialTest, PagesVisitEveryFollowerExactlyOnceNewestFirst) {
   EXPECT_EQ(std::set<Id>(seen.begin(), seen.end()).size(), seen.size());
 }
 
-TEST_F(SocialTest, FollowingListsPageToo) {
+TEST_P(SocialTest, FollowingListsPageToo) {
   auto fan = make_user("fan");
   std::set<Id> stars;
   for (int i = 0; i < 9; ++i) {
@@ -269,12 +269,14 @@ TEST_F(SocialTest, FollowingListsPageToo) {
   EXPECT_EQ(std::set<Id>(got.begin(), got.end()), stars);
 }
 
-TEST_F(SocialTest, ABadCursorIsInvalid) {
+TEST_P(SocialTest, ABadCursorIsInvalid) {
   make_user("star");
   EXPECT_EQ(social().followers("star", std::nullopt, {20, "not-a-cursor"}).status().code(),
             Code::kInvalid);
   EXPECT_EQ(social().followers("star", std::nullopt, {20, "YWJj"}).status().code(), Code::kInvalid);
 }
+
+RIFF_ACCOUNTS_ON_EVERY_BACKEND(SocialTest);
 
 }  // namespace
 }  // namespace riff::accounts

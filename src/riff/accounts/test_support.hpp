@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -46,18 +47,49 @@ T unwrap(Result<T> r) {
   return std::move(r).value();
 }
 
-class AccountsTest : public ::testing::Test {
+enum class Backend { kSqlite, kPostgres };
+
+inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+}
+
+/// Runs a fixture's tests on SQLite (a file) and on PostgreSQL when
+/// RIFF_TEST_PG_URL is set (each test in a schema of its own).
+#define RIFF_ACCOUNTS_ON_EVERY_BACKEND(Suite)                                   \
+  INSTANTIATE_TEST_SUITE_P(                                                     \
+      Db, Suite,                                                                \
+      ::testing::Values(::riff::accounts::testing_support::Backend::kSqlite,    \
+                        ::riff::accounts::testing_support::Backend::kPostgres), \
+      ::riff::accounts::testing_support::backend_name)
+
+class AccountsTest : public ::testing::TestWithParam<Backend> {
  protected:
   static constexpr std::int64_t kStartMs = 1'790'000'000'000;  // 2026-09-21
 
   void SetUp() override {
     std::random_device rd;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("riff-accounts-test-" + std::to_string(rd()) + std::to_string(rd()));
+    const std::string suffix = std::to_string(rd()) + std::to_string(rd());
+    dir_ = std::filesystem::temp_directory_path() / ("riff-accounts-test-" + suffix);
     std::filesystem::create_directories(dir_);
-    auto db = db::open_sqlite({.path = (dir_ / "riff.db").string()});
-    ASSERT_TRUE(db.is_ok()) << db.status().message();
-    db_ = std::move(db).value();
+    if (GetParam() == Backend::kSqlite) {
+      auto db = db::open_sqlite({.path = (dir_ / "riff.db").string()});
+      ASSERT_TRUE(db.is_ok()) << db.status().message();
+      db_ = std::move(db).value();
+    } else {
+      const char* url = std::getenv("RIFF_TEST_PG_URL");
+      if (url == nullptr || *url == '\0') GTEST_SKIP() << "RIFF_TEST_PG_URL is not set";
+      auto admin = db::open_postgres({.url = url, .pool_size = 1});
+      ASSERT_TRUE(admin.is_ok()) << admin.status().message();
+      admin_ = std::move(admin).value();
+      schema_ = "riff_accounts_test_" + suffix;
+      ASSERT_TRUE(admin_->exec("CREATE SCHEMA " + schema_).is_ok());
+      std::string scoped = url;
+      scoped += scoped.find('?') == std::string::npos ? '?' : '&';
+      scoped += "options=-csearch_path%3D" + schema_;
+      auto db = db::open_postgres({.url = scoped, .pool_size = 10});
+      ASSERT_TRUE(db.is_ok()) << db.status().message();
+      db_ = std::move(db).value();
+    }
     Status st = db_->migrate(migrations());
     ASSERT_TRUE(st.is_ok()) << st.message();
     build(options());
@@ -66,6 +98,7 @@ class AccountsTest : public ::testing::Test {
   void TearDown() override {
     module_.reset();
     db_.reset();
+    if (admin_) EXPECT_TRUE(admin_->exec("DROP SCHEMA " + schema_ + " CASCADE").is_ok());
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
@@ -109,6 +142,8 @@ class AccountsTest : public ::testing::Test {
   ManualClock clock_{kStartMs};
   IdGenerator ids_{clock_};
   std::unique_ptr<db::Database> db_;
+  std::unique_ptr<db::Database> admin_;  // PostgreSQL: owns the test's schema
+  std::string schema_;
   RecordingPublisher publisher_;
   std::unique_ptr<AccountsModule> module_;
 };
