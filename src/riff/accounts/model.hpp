@@ -114,6 +114,9 @@ struct NewNotification {
   std::optional<Id> actor_id;
   std::optional<Id> subject_id;
   std::optional<std::string> data;
+  /// When > 0: skip it if the recipient got the same (kind, actor, subject)
+  /// within this many ms, so that follow/unfollow loops cannot spam.
+  std::int64_t collapse_within_ms = 0;
 };
 
 /// A pending follow request, as seen by its target.

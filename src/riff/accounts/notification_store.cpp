@@ -62,6 +62,19 @@ Result<std::int64_t> unread_count(db::Conn& c, Id user_id) {
   return (*rows)[0].i64(0);
 }
 
+Result<bool> has_similar_since(db::Conn& c, Id user_id, const std::string& kind,
+                               std::optional<Id> actor_id, std::optional<Id> subject_id,
+                               Id since_id) {
+  // 0 stands for "none": real ids are positive. The (user_id, id) index
+  // bounds the scan to the window.
+  auto rows = c.query(
+      "SELECT 1 FROM notifications WHERE user_id = $1 AND id >= $2 AND kind = $3 "
+      "AND COALESCE(actor_id, 0) = $4 AND COALESCE(subject_id, 0) = $5 LIMIT 1",
+      {user_id, since_id, kind, actor_id.value_or(0), subject_id.value_or(0)});
+  if (!rows) return rows.status();
+  return !rows->empty();
+}
+
 Result<std::int64_t> mark_read(db::Conn& c, Id user_id, Id up_to, std::int64_t now_ms) {
   return c.exec(
       "UPDATE notifications SET read_at = $3 WHERE user_id = $1 AND read_at IS NULL AND id <= $2",

@@ -17,6 +17,11 @@ Result<std::optional<Notification>> by_id(db::Conn& c, Id user_id, Id id);
 /// Up to `limit` notifications of `user_id` with id < `before_id`, newest first.
 Result<std::vector<Notification>> page(db::Conn& c, Id user_id, Id before_id, int limit);
 Result<std::int64_t> unread_count(db::Conn& c, Id user_id);
+/// True when `user_id` has a notification with id >= `since_id` of the same
+/// kind, actor and subject (absent actor/subject match absent ones).
+Result<bool> has_similar_since(db::Conn& c, Id user_id, const std::string& kind,
+                               std::optional<Id> actor_id, std::optional<Id> subject_id,
+                               Id since_id);
 /// Marks unread notifications with id <= `up_to` as read at `now_ms`.
 Result<std::int64_t> mark_read(db::Conn& c, Id user_id, Id up_to, std::int64_t now_ms);
 

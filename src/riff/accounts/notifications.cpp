@@ -13,7 +13,15 @@ NotificationService::NotificationService(db::Database& db, IdGenerator& ids, con
                                          UserPublisher* publisher)
     : db_(db), ids_(ids), clock_(clock), publisher_(publisher) {}
 
-Result<Notification> NotificationService::add(db::Conn& c, const NewNotification& in) {
+Result<std::optional<Notification>> NotificationService::add(db::Conn& c,
+                                                             const NewNotification& in) {
+  if (in.collapse_within_ms > 0) {
+    const Id since = IdGenerator::min_id_at(clock_.now_ms() - in.collapse_within_ms);
+    RIFF_ASSIGN_OR_RETURN(bool twin,
+                          notification_store::has_similar_since(c, in.user_id, in.kind, in.actor_id,
+                                                                in.subject_id, since));
+    if (twin) return std::optional<Notification>();
+  }
   Notification n;
   n.id = ids_.next();
   n.user_id = in.user_id;
@@ -22,7 +30,7 @@ Result<Notification> NotificationService::add(db::Conn& c, const NewNotification
   n.data = in.data;
   n.created_at = clock_.now_ms();
   RIFF_RETURN_IF_ERROR(notification_store::insert(c, n, in.actor_id));
-  return n;
+  return std::optional<Notification>(std::move(n));
 }
 
 void NotificationService::publish(const std::vector<Notification>& committed) {
@@ -47,9 +55,9 @@ void NotificationService::publish(const std::vector<Notification>& committed) {
   }
 }
 
-Result<Notification> NotificationService::notify(const NewNotification& in) {
+Result<std::optional<Notification>> NotificationService::notify(const NewNotification& in) {
   auto n = db_.transact_result([&](db::Conn& c) { return add(c, in); });
-  if (n) publish({*n});
+  if (n && n->has_value()) publish({**n});
   return n;
 }
 

@@ -28,12 +28,13 @@ class NotificationService {
 
   /// Stores a notification within the caller's transaction. The returned row
   /// has no actor summary loaded; pass it to publish() after the commit.
-  Result<Notification> add(db::Conn& c, const NewNotification& n);
+  /// Nothing (nullopt) when `n.collapse_within_ms` found a recent twin.
+  Result<std::optional<Notification>> add(db::Conn& c, const NewNotification& n);
   /// Pushes committed notifications to their recipients. Never fails: a push
   /// that cannot be made is dropped (the row is there for the next list).
   void publish(const std::vector<Notification>& committed);
   /// add() in its own transaction, then publish().
-  Result<Notification> notify(const NewNotification& n);
+  Result<std::optional<Notification>> notify(const NewNotification& n);
 
   /// A page of `user_id`'s notifications, newest first, with the unread count.
   Result<NotificationPage> list(Id user_id, const PageRequest& page);

@@ -49,6 +49,36 @@ TEST_P(NotificationsTest, FollowNotifiesTheFolloweeAndPushesIt) {
   EXPECT_FALSE(msg.at("notification").at("read").as_bool());
 }
 
+TEST_P(NotificationsTest, FollowUnfollowLoopsNotifyOncePerDay) {
+  auto alice = make_user("alice");
+  auto bob = make_user("bob");
+  for (int i = 0; i < 3; ++i) {
+    unwrap(social().follow(alice.id, "bob"));
+    unwrap(social().unfollow(alice.id, "bob"));
+  }
+  EXPECT_EQ(all(bob.id).size(), 1u);
+  clock_.advance_ms(86'400'000 + 1'000);
+  unwrap(social().follow(alice.id, "bob"));
+  EXPECT_EQ(all(bob.id).size(), 2u);
+  // Another actor is another notification.
+  unwrap(social().follow(make_user("carol").id, "bob"));
+  EXPECT_EQ(all(bob.id).size(), 3u);
+}
+
+TEST_P(NotificationsTest, CollapseMatchesKindActorAndSubject) {
+  auto me = make_user("myself");
+  NewNotification like{me.id, "like", std::nullopt, Id{5}, std::nullopt, 60'000};
+  EXPECT_TRUE(unwrap(notifications().notify(like)).has_value());
+  EXPECT_FALSE(unwrap(notifications().notify(like)).has_value());
+  like.subject_id = Id{6};
+  EXPECT_TRUE(unwrap(notifications().notify(like)).has_value());
+  like.kind = "comment";
+  EXPECT_TRUE(unwrap(notifications().notify(like)).has_value());
+  clock_.advance_ms(60'001);
+  like.kind = "like";
+  EXPECT_TRUE(unwrap(notifications().notify(like)).has_value());
+}
+
 TEST_P(NotificationsTest, PrivateFollowFlowNotifiesRequestThenAcceptance) {
   auto alice = make_user("alice");
   auto bob = make_user("bob");
@@ -69,7 +99,7 @@ TEST_P(NotificationsTest, ListPagesNewestFirstAndMarkReadUpToAnId) {
   for (int i = 0; i < 7; ++i) {
     auto n = unwrap(
         notifications().notify({me.id, "like", std::nullopt, Id{1000 + i}, R"({"post":"x"})"}));
-    ids.push_back(n.id);
+    ids.push_back(n->id);
   }
   std::vector<Id> seen;
   PageRequest page{3, std::nullopt};
@@ -110,7 +140,7 @@ TEST_P(NotificationsTest, MarkingReadTouchesOnlyTheOwnersNotifications) {
   unwrap(notifications().notify({other.id, "like", std::nullopt, std::nullopt, std::nullopt}));
   ASSERT_TRUE(notifications().mark_read(other.id, std::nullopt).is_ok());
   EXPECT_EQ(unwrap(notifications().unread_count(me.id)), 1);
-  EXPECT_EQ(unwrap(notifications().list(me.id, {20, std::nullopt})).page.items[0].id, mine.id);
+  EXPECT_EQ(unwrap(notifications().list(me.id, {20, std::nullopt})).page.items[0].id, mine->id);
 }
 
 /// A channel that keeps what is sent to it.

@@ -279,9 +279,9 @@ Result<User> AccountService::update_profile(Id user_id, const ProfilePatch& patc
         RIFF_ASSIGN_OR_RETURN(bool added, store::insert_follow(c, r, u.id, now));
         if (!added) continue;
         RIFF_ASSIGN_OR_RETURN(
-            Notification n,
+            std::optional<Notification> n,
             notifications_.add(c, {r, std::string(kKindFollowAccepted), u.id, {}, {}}));
-        accepted.push_back(std::move(n));
+        if (n) accepted.push_back(std::move(*n));
       }
     }
     return require_user(store::user_by_id(c, user_id));

@@ -9,6 +9,10 @@
 namespace riff::accounts {
 namespace {
 
+// A follow (or request) repeated within a day after an unfollow does not
+// notify again: follow/unfollow loops must not become a way to spam someone.
+constexpr std::int64_t kCollapseMs = 86'400'000;
+
 Result<User> require_user(Result<std::optional<User>> r) {
   if (!r) return r.status();
   if (!r->has_value()) return Status::not_found("no such user");
@@ -94,18 +98,19 @@ Result<FollowState> SocialService::follow_user(Id viewer, Id target) {
       RIFF_ASSIGN_OR_RETURN(bool asked, store::insert_follow_request(c, viewer, target, now));
       if (asked) {
         RIFF_ASSIGN_OR_RETURN(
-            Notification n,
-            notifications_.add(c, {target, std::string(kKindFollowRequest), viewer, {}, {}}));
-        created.push_back(std::move(n));
+            std::optional<Notification> n,
+            notifications_.add(
+                c, {target, std::string(kKindFollowRequest), viewer, {}, {}, kCollapseMs}));
+        if (n) created.push_back(std::move(*n));
       }
       return FollowState::kRequested;
     }
     RIFF_ASSIGN_OR_RETURN(bool added, store::insert_follow(c, viewer, target, now));
     if (added) {
       RIFF_ASSIGN_OR_RETURN(
-          Notification n,
-          notifications_.add(c, {target, std::string(kKindFollow), viewer, {}, {}}));
-      created.push_back(std::move(n));
+          std::optional<Notification> n,
+          notifications_.add(c, {target, std::string(kKindFollow), viewer, {}, {}, kCollapseMs}));
+      if (n) created.push_back(std::move(*n));
     }
     return FollowState::kFollowing;
   });
@@ -166,9 +171,9 @@ Status SocialService::resolve_request(Id owner, Id requester, bool approve) {
     RIFF_ASSIGN_OR_RETURN(bool added, store::insert_follow(c, requester, owner, clock_.now_ms()));
     if (added) {
       RIFF_ASSIGN_OR_RETURN(
-          Notification n,
+          std::optional<Notification> n,
           notifications_.add(c, {requester, std::string(kKindFollowAccepted), owner, {}, {}}));
-      created.push_back(std::move(n));
+      if (n) created.push_back(std::move(*n));
     }
     return Status::ok();
   });
