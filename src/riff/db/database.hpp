@@ -9,6 +9,26 @@
 //
 // Thread safety: a Database is safe for concurrent use from any number of
 // threads. A Conn handed to a transaction belongs to that call only.
+//
+// Portable SQL, as both drivers run it:
+//   - placeholders are `$1..$N` only; each number may appear several times and
+//     in any order; the parameter count must equal the highest number.
+//   - `RETURNING`, `ON CONFLICT (...) DO NOTHING / DO UPDATE SET x = excluded.x`,
+//     `LIMIT $n OFFSET $m`, `COUNT/SUM/MIN/MAX`, `||`, `lower()` work on both.
+//   - `LIKE` is case-sensitive on both; write `lower(x) LIKE lower($1)`.
+//   - where PostgreSQL cannot infer a parameter's type (`$1 IS NULL`, a bare
+//     `SELECT $1`), write `CAST($1 AS BIGINT)` / `CAST($1 AS TEXT)`.
+//   - ids are app-generated BIGINTs (`BIGINT PRIMARY KEY`, no SERIAL/AUTOINCREMENT).
+//   - bytes: BLOB on SQLite, BYTEA on PostgreSQL (a migration with `postgres_sql`);
+//     bound as a string parameter, read back as a std::string of the bytes.
+//     Text parameters must not contain NUL bytes (PostgreSQL refuses them).
+//
+// Errors: a unique violation is Code::kConflict with a message starting with
+// kUniqueViolation; any other constraint (NOT NULL, FOREIGN KEY, CHECK) is
+// kConflict starting with kConstraintViolation; busy, serialization failure
+// and deadlock are kRetry (transact() retries them); a lost server is
+// kUnavailable; bad data for a column type on PostgreSQL is kInvalid; the
+// rest, including SQL errors, is kInternal with the statement for context.
 
 #include <cstdint>
 #include <functional>
@@ -53,7 +73,11 @@ class Param {
 using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
 
 /// One row of a result. Accessors convert where it is lossless (an integer
-/// column read as text gives its decimal form) and assert on column index.
+/// column read as text gives its decimal form, text holding a decimal integer
+/// reads as an integer) and throw std::out_of_range on a bad column index.
+/// NULL reads as 0, 0.0 or ""; use is_null() or opt_* to tell it apart.
+/// A lossy conversion (text "abc" or 1.5 read by i64) is a programming error:
+/// it asserts in debug builds and gives 0 otherwise.
 class Row {
  public:
   explicit Row(std::vector<Value> cells) : cells_(std::move(cells)) {}
@@ -85,6 +109,12 @@ struct Rows {
 
 /// A connection inside a transaction (or a read). Not thread-safe; valid only
 /// during the callback it was passed to.
+///
+/// Inside a transaction the first failed statement aborts it, on SQLite as on
+/// PostgreSQL: later statements fail too and transact() rolls back and returns
+/// that first error even if the callback returns ok. Avoid expected errors
+/// with `ON CONFLICT ... DO NOTHING` rather than by catching them. One call
+/// runs one statement; several `;`-separated statements are refused.
 class Conn {
  public:
   virtual ~Conn() = default;
@@ -130,11 +160,17 @@ class Database {
   }
   /// One write statement in its own transaction, retried when transient.
   Result<std::int64_t> exec(std::string_view sql, std::initializer_list<Param> params = {});
+  Result<std::int64_t> exec(std::string_view sql, const std::vector<Param>& params);
 
   /// Runs `fn` in one transaction: commits when it returns ok, rolls back
-  /// otherwise. Re-runs `fn` from the start on transient failures (busy,
+  /// otherwise (also when `fn` throws; the exception then propagates).
+  /// Re-runs `fn` from the start on transient failures (busy,
   /// serialization failure, deadlock) a bounded number of times, so `fn`
-  /// must have no effects outside the database.
+  /// must have no effects outside the database. Transactions are READ
+  /// COMMITTED on PostgreSQL (lock rows with `SELECT ... FOR UPDATE`) and
+  /// serial on SQLite (one writer; `FOR UPDATE` is dropped there). Calling
+  /// transact() again from inside `fn` is refused with kInternal: pass the
+  /// Conn down instead.
   virtual Status transact(const std::function<Status(Conn&)>& fn) = 0;
 
   /// transact() for a callback that produces a value.
@@ -151,18 +187,29 @@ class Database {
   }
 
   /// Runs `fn` with a read connection (no transaction is held on SQLite
-  /// readers beyond the statement; PostgreSQL uses autocommit).
+  /// readers beyond the statement; PostgreSQL uses autocommit). SQLite read
+  /// connections are query_only, so writes belong in transact(). `fn` may be
+  /// re-run on transient failures. A read from inside a transact() callback
+  /// does not see that transaction's writes (and is refused on an in-memory
+  /// SQLite database, where it would wait for itself): use the Conn.
   virtual Result<Rows> read(const std::function<Result<Rows>(Conn&)>& fn) = 0;
 
   /// Applies the migrations not yet recorded in `schema_migrations`, in
   /// version order, each in its own transaction. Safe to call from several
-  /// nodes at once (PostgreSQL takes an advisory lock).
+  /// nodes at once (PostgreSQL takes an advisory lock). A failing migration
+  /// leaves no trace and its error names the version and name; later ones
+  /// are not attempted. Scripts must not contain BEGIN/COMMIT, nor
+  /// statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY).
   virtual Status migrate(const std::vector<Migration>& migrations) = 0;
 
   /// A cheap round trip, for /readyz.
   virtual Status ping() = 0;
 };
 
+/// SQLite in WAL mode with synchronous=NORMAL (a killed process loses no
+/// committed transaction), foreign_keys=ON and case_sensitive_like=ON. Parent
+/// directories of `path` are created. ":memory:" gives a private in-process
+/// database (no WAL; readers wait while a transaction is open) for tests.
 struct SqliteOptions {
   std::string path;        // a file path, or ":memory:" for tests
   int reader_connections = 4;
@@ -170,6 +217,9 @@ struct SqliteOptions {
 };
 Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& options);
 
+/// Connections open on demand up to `pool_size`; a caller waits up to 30 s for
+/// a free one, then gets kUnavailable. Connections the server dropped are
+/// replaced. open_postgres() connects once to fail fast on a bad URL.
 struct PostgresOptions {
   std::string url;         // postgres://user:pass@host:port/db or a libpq conninfo
   int pool_size = 8;
@@ -184,5 +234,7 @@ Result<std::unique_ptr<Database>> open_database(const std::string& db_url,
 /// True when a database error message means a unique constraint was violated.
 /// Drivers map such errors to Code::kConflict with this prefix in the message.
 inline constexpr std::string_view kUniqueViolation = "unique violation";
+/// The message prefix of the other constraint violations (also kConflict).
+inline constexpr std::string_view kConstraintViolation = "constraint violation";
 
 }  // namespace riff::db
