@@ -136,6 +136,13 @@ describe('accounts in the browser', () => {
     const fan = await signup(server);
     const b = await openBrowser(server, t);
     const { page } = b;
+    // The client re-reads the unread count over HTTP when the socket says
+    // hello; a follow that lands while that read is in flight races with it.
+    // Count finished reads so the follow happens after the catch-up read.
+    let unreadReads = 0;
+    page.on('requestfinished', (r) => {
+      if (r.url().includes('/api/v1/notifications/unread-count')) unreadReads += 1;
+    });
     // Resolves when the page's WebSocket has been greeted as `me`.
     const greeted = new Promise((resolve) => {
       page.on('websocket', (ws) => {
@@ -157,6 +164,9 @@ describe('accounts in the browser', () => {
         await page.getByRole('button', { name: 'Log in', exact: true }).click();
         await page.waitForURL(`${server.url}/@${me.handle}`);
         await withTimeout(greeted, 15000, 'the page opened /api/v1/ws and got hello for the user');
+        // One read when the session starts, one after hello.
+        await expectEventually(async () => unreadReads >= 2, 10000, async () => `unread-count was read ${unreadReads} times`);
+        await new Promise((r) => setTimeout(r, 200));
         assert.equal(await page.getByTestId('unread-badge').count(), 0, 'no badge with nothing unread');
       });
 

@@ -42,6 +42,15 @@ export async function openBrowser(server, t) {
   page.on('console', (m) => log.push(`[console.${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => log.push(`[pageerror] ${e.message}`));
   page.on('requestfailed', (r) => log.push(`[requestfailed] ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('websocket', (ws) => {
+    log.push(`[ws open] ${ws.url()}`);
+    ws.on('framereceived', (f) => log.push(`[ws recv] ${String(f.payload).slice(0, 300)}`));
+    ws.on('framesent', (f) => log.push(`[ws sent] ${String(f.payload).slice(0, 300)}`));
+    ws.on('close', () => log.push('[ws close]'));
+  });
+  page.on('requestfinished', (r) => {
+    if (r.url().includes('/api/')) log.push(`[http done] ${r.method()} ${r.url()}`);
+  });
   page.on('response', (r) => {
     if (r.status() >= 500) log.push(`[http ${r.status()}] ${r.request().method()} ${r.url()}`);
   });
