@@ -48,6 +48,11 @@ void Router::add(Method m, std::string pattern, Handler h, RouteOptions o) {
   routes_.push_back(std::move(r));
 }
 
+void Router::stream(Method m, std::string pattern, StreamHandler h, RouteOptions o) {
+  add(m, std::move(pattern), nullptr, std::move(o));
+  routes_.back()->stream = std::move(h);
+}
+
 void Router::websocket(std::string pattern, std::shared_ptr<WsHandler> h, RouteOptions o) {
   add(Method::kGet, std::move(pattern), nullptr, std::move(o));
   routes_.back()->ws = std::move(h);

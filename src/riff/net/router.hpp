@@ -19,6 +19,28 @@ class WsHandler;
 
 using Handler = std::function<Response(Request&)>;
 
+/// Receives a request body piece by piece, for uploads that must not be held
+/// in memory. Made per request by a streaming route once its head is accepted.
+/// Both calls run on the worker pool, in order, never concurrently.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  /// Takes the next chunk. A non-ok Status stops reading; finish() follows.
+  virtual Status write(std::string_view chunk) = 0;
+  /// Ends the request: `complete` is false when the client went away, timed
+  /// out or sent a malformed body. What was written stays written. The
+  /// response is sent when the client is still there.
+  virtual Response finish(bool complete, const Status& write_error) = 0;
+};
+
+/// The start of a streaming request: either an answer now (the body is not
+/// read) or a sink for the body.
+struct StreamStart {
+  std::optional<Response> answer;
+  std::unique_ptr<BodySink> sink;
+};
+using StreamHandler = std::function<StreamStart(Request&)>;
+
 enum class Auth {
   kNone,      // no authentication attempted (health, static, benchmarks)
   kOptional,  // principal set when credentials are present and valid
@@ -46,6 +68,7 @@ struct Route {
   Handler handler;
   RouteOptions options;
   std::shared_ptr<WsHandler> ws;  // set for WebSocket routes
+  StreamHandler stream;           // set for streaming-body routes
   std::vector<std::string> segments;
   std::size_t index = 0;  // position in the table, for per-route metrics
 };
@@ -64,6 +87,9 @@ class Router {
   void put(std::string p, Handler h, RouteOptions o = {}) { add(Method::kPut, std::move(p), std::move(h), std::move(o)); }
   void patch(std::string p, Handler h, RouteOptions o = {}) { add(Method::kPatch, std::move(p), std::move(h), std::move(o)); }
   void del(std::string p, Handler h, RouteOptions o = {}) { add(Method::kDelete, std::move(p), std::move(h), std::move(o)); }
+  /// A route whose body is streamed into a BodySink instead of buffered.
+  /// `max_body` in the options bounds it.
+  void stream(Method m, std::string pattern, StreamHandler h, RouteOptions o = {});
   /// A WebSocket endpoint (GET with Upgrade).
   void websocket(std::string pattern, std::shared_ptr<WsHandler> h, RouteOptions o = {});
 

@@ -118,6 +118,12 @@ struct Server::Impl {
   asio::awaitable<void> websocket_session(beast::tcp_stream stream, http::request<http::string_body> upgrade,
                                           Request req, std::shared_ptr<WsHandler> handler, std::size_t idx);
   Response run_handler(Request& req, const Route& route);
+  void admit(Request& req, const Route& route);
+  template <class Fn>
+  Response guarded(Request& req, Fn&& fn);
+  asio::awaitable<Response> stream_body(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                        http::request_parser<http::string_body>& parser, Request& req,
+                                        const Route& route, bool& keep_alive);
 };
 
 // ---- WebSocket channel -------------------------------------------------------
@@ -219,27 +225,41 @@ Request to_request(const http::request_header<>& h, const std::string& ip) {
   return r;
 }
 
-Response Server::Impl::run_handler(Request& req, const Route& route) {
+// Authentication, role and CSRF checks shared by every kind of route.
+// Throws HttpError when the request may not proceed.
+void Server::Impl::admit(Request& req, const Route& route) {
+  if (route.options.auth != Auth::kNone && auth) req.principal = auth->authenticate(req);
+  if (route.options.auth == Auth::kRequired || route.options.auth == Auth::kAdmin) {
+    if (!req.principal) throw HttpError(401, "unauthenticated", "Authentication required", "Log in first.");
+    if (route.options.auth == Auth::kAdmin && req.principal->role != Role::kAdmin) {
+      throw HttpError(403, "forbidden", "Not allowed", "This needs an administrator.");
+    }
+  }
+  if (req.principal && req.principal->via_cookie && is_mutation(req.method) && !route.options.csrf_exempt &&
+      !(auth && auth->csrf_ok(req))) {
+    throw HttpError(403, "csrf", "Missing or wrong CSRF token",
+                    "Send the riff_csrf cookie's value in the X-CSRF-Token header.");
+  }
+}
+
+// Runs `fn` and turns what it throws into problem+json.
+template <class Fn>
+Response Server::Impl::guarded(Request& req, Fn&& fn) {
   try {
-    if (route.options.auth != Auth::kNone && auth) req.principal = auth->authenticate(req);
-    if (route.options.auth == Auth::kRequired || route.options.auth == Auth::kAdmin) {
-      if (!req.principal) throw HttpError(401, "unauthenticated", "Authentication required", "Log in first.");
-      if (route.options.auth == Auth::kAdmin && req.principal->role != Role::kAdmin) {
-        throw HttpError(403, "forbidden", "Not allowed", "This needs an administrator.");
-      }
-    }
-    if (req.principal && req.principal->via_cookie && is_mutation(req.method) && !route.options.csrf_exempt &&
-        !(auth && auth->csrf_ok(req))) {
-      throw HttpError(403, "csrf", "Missing or wrong CSRF token",
-                      "Send the riff_csrf cookie's value in the X-CSRF-Token header.");
-    }
-    return route.handler(req);
+    return fn();
   } catch (const HttpError& e) {
     return problem_response(e.problem(), req.path);
   } catch (const std::exception& e) {
     spdlog::error("request {} {} failed: {}", req.request_id, req.path, e.what());
     return problem_response({500, "internal", "Internal error", "", {}, 0}, req.path);
   }
+}
+
+Response Server::Impl::run_handler(Request& req, const Route& route) {
+  return guarded(req, [&] {
+    admit(req, route);
+    return route.handler(req);
+  });
 }
 
 asio::awaitable<Response> Server::Impl::dispatch(Request& req, const Match& m) {
@@ -394,6 +414,28 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::size_t idx)
       co_return;
     }
 
+    if (m.route && m.route->stream) {
+      stats = &route_stats[m.route->index];
+      route_label = m.route->pattern;
+      req.params = m.params;
+      std::size_t limit = m.route->options.max_body ? m.route->options.max_body : opts.max_body_bytes;
+      if (auto cl = parser.content_length(); cl && *cl > limit) {
+        res = problem_response({413, "too-large", "Request body too large",
+                                fmt::format("The body may be at most {} bytes.", limit), {}, 0}, req.path);
+        keep_alive = false;
+      } else {
+        parser.body_limit(limit);
+        res = co_await stream_body(stream, buffer, parser, req, *m.route, keep_alive);
+      }
+      bool ok = co_await write_response(stream.socket(), req, res, keep_alive);
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      stats->by_class[std::clamp(res.status / 100, 1, 5) - 1]->inc();
+      stats->latency->observe(secs);
+      if (access_log.enabled()) access_log.write(req, route_label, res.status, res.body.size(), secs);
+      if (!ok || !keep_alive) break;
+      continue;
+    }
+
     // Body: route limit, then read it within the body timeout.
     std::size_t limit = opts.max_body_bytes;
     if (m.route && m.route->options.max_body) limit = m.route->options.max_body;
@@ -487,6 +529,58 @@ asio::awaitable<void> Server::Impl::websocket_session(beast::tcp_stream stream,
   // before `ws` (which it points to) leaves scope.
   ch->detach();
   co_await asio::post(ex, asio::use_awaitable);
+}
+
+asio::awaitable<Response> Server::Impl::stream_body(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                     http::request_parser<http::string_body>& parser,
+                                                     Request& req, const Route& route, bool& keep_alive) {
+  // Admission (auth, CSRF, the handler's own checks) before a byte of body.
+  std::unique_ptr<BodySink> sink;
+  Response answer = co_await on_pool(*pool, [&] {
+    return guarded(req, [&] {
+      admit(req, route);
+      StreamStart start = route.stream(req);
+      if (start.answer) return std::move(*start.answer);
+      sink = std::move(start.sink);
+      return Response{};
+    });
+  });
+  if (!sink) {
+    if (!parser.is_done()) keep_alive = false;  // the unread body makes the connection unusable
+    co_return answer;
+  }
+  if (auto ex = req.header("Expect"); ex && *ex == "100-continue" && !parser.is_done()) {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    co_await asio::async_write(stream.socket(), asio::buffer(kContinue), kTuple);
+  }
+  http::request_parser<http::buffer_body> body_parser(std::move(parser));
+  std::vector<char> chunk(256 * 1024);
+  bool complete = body_parser.is_done();
+  Status write_error;
+  while (!body_parser.is_done()) {
+    body_parser.get().body().data = chunk.data();
+    body_parser.get().body().size = chunk.size();
+    // The timeout is for silence, not for the whole upload.
+    stream.expires_after(std::chrono::milliseconds(opts.body_timeout_ms));
+    auto [ec, n] = co_await http::async_read(stream, buffer, body_parser, kTuple);
+    if (ec == http::error::need_buffer) ec = {};
+    std::size_t got = chunk.size() - body_parser.get().body().size;
+    if (got > 0) {
+      std::string_view piece(chunk.data(), got);
+      co_await on_pool(*pool, [&] {
+        write_error = sink->write(piece);
+        return Response{};
+      });
+      if (!write_error) break;
+    }
+    if (ec) break;
+    complete = body_parser.is_done();
+  }
+  stream.expires_never();
+  if (!complete) keep_alive = false;
+  co_return co_await on_pool(*pool, [&] {
+    return guarded(req, [&] { return sink->finish(complete, write_error); });
+  });
 }
 
 asio::awaitable<void> Server::Impl::accept_loop(tcp::acceptor& acc, std::size_t idx) {
