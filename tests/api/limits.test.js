@@ -7,7 +7,7 @@ import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 
 import { assertProblem } from '../lib/problem.js';
-import { expectStatus, get, post, sendRaw, statusOf, uniqueHandle } from '../lib/http.js';
+import { expectStatus, get, login, post, sendRaw, signup, statusOf, uniqueHandle } from '../lib/http.js';
 import { cleanupAll, startRiffd } from '../lib/riffd.js';
 
 let server;
@@ -66,6 +66,29 @@ describe('body size limit', () => {
 
   test('the server still serves after refusing big bodies', async () => {
     expectStatus(await get(server, '/healthz'), 200);
+  });
+});
+
+describe('rate limits per address', () => {
+  test('sign-ups beyond the per-address limit are 429 with Retry-After and create nothing', async () => {
+    const s = await startRiffd({ limits: false, env: { RIFF_SIGNUPS_PER_IP_PER_HOUR: '3' } });
+    for (let i = 0; i < 3; i++) await signup(s);
+    const handle = uniqueHandle('over');
+    const res = await post(s, '/api/v1/auth/signup', { json: { handle, email: `${handle.replace('_', '')}@example.com`, password: 'long-enough' } });
+    assertProblem(res, 429, 'rate-limited');
+    assert.match(res.headers.get('retry-after') ?? '', /^[1-9]\d*$/, 'Retry-After in seconds');
+    assertProblem(await get(s, `/api/v1/users/${handle}`), 404, 'not-found');
+  });
+
+  test('failed logins across accounts from one address are limited too', async () => {
+    const s = await startRiffd({ limits: false, env: { RIFF_LOGIN_FAILURES_PER_IP: '4', RIFF_SIGNUPS_PER_IP_PER_HOUR: '1000' } });
+    const users = [];
+    for (let i = 0; i < 5; i++) users.push(await signup(s));
+    // One failure on each of four accounts: no single account reaches its own limit.
+    for (let i = 0; i < 4; i++) assertProblem(await login(s, users[i].handle, 'wrong-password'), 401, 'invalid-credentials');
+    const res = await login(s, users[4].handle, 'wrong-password');
+    assertProblem(res, 429, 'rate-limited');
+    assert.match(res.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
   });
 });
 
