@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <iostream>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "riff/accounts/live_hub.hpp"
@@ -145,6 +147,22 @@ int App::serve() {
               << kDemoPassword << std::endl;
   }
 
+  // Housekeeping on a timer until shutdown. Every node may run it: each
+  // task is an idempotent DELETE/UPDATE.
+  std::mutex housekeeping_mu;
+  std::condition_variable housekeeping_cv;
+  bool stopping = false;
+  std::thread housekeeping([&] {
+    std::unique_lock lock(housekeeping_mu);
+    while (!housekeeping_cv.wait_for(lock, std::chrono::hours(1), [&] { return stopping; })) {
+      lock.unlock();
+      if (auto n = p.accounts->delete_expired_sessions(); n && *n > 0) {
+        spdlog::info("housekeeping: deleted {} expired sessions", *n);
+      }
+      lock.lock();
+    }
+  });
+
   std::thread signal_thread([&server, signals] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -155,6 +173,12 @@ int App::serve() {
   // run() returned on its own only when stop() was called; wake the waiter if not.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
+  {
+    std::lock_guard lock(housekeeping_mu);
+    stopping = true;
+  }
+  housekeeping_cv.notify_all();
+  housekeeping.join();
   spdlog::info("stopped");
   return 0;
 }

@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
   auto* serve = cli.add_subcommand("serve", "Serve the HTTP API, the web client and background work");
   riff::add_config_flags(*serve, sources);
 
+  // `riffd --help` also lists serve's settings: that is what people look for.
+  cli.footer([serve] { return "\nriffd serve settings:\n" + serve->help("", CLI::AppFormatMode::Sub); });
+
   auto* admin = cli.add_subcommand("admin", "Administrative commands");
   admin->require_subcommand(1);
   auto* admin_create = admin->add_subcommand("create", "Create an administrator account");

@@ -54,6 +54,12 @@ class Status {
   }
   static Status not_found(std::string m) { return {Code::kNotFound, std::move(m)}; }
   static Status conflict(std::string m) { return {Code::kConflict, std::move(m)}; }
+  /// A conflict caused by particular fields (a taken handle, an email in use).
+  static Status conflict(std::vector<FieldError> fields) {
+    Status s(Code::kConflict, fields.empty() ? "conflict" : fields.front().detail);
+    s.fields_ = std::move(fields);
+    return s;
+  }
   static Status forbidden(std::string m) { return {Code::kForbidden, std::move(m)}; }
   static Status unauthenticated(std::string m) { return {Code::kUnauthenticated, std::move(m)}; }
   static Status internal(std::string m) { return {Code::kInternal, std::move(m)}; }

@@ -349,6 +349,11 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::size_t idx)
     }
   } unregister{this, idx, &handle};
 
+  // Set when we answer without reading a body the client is still sending:
+  // closing at once would make the kernel reset the connection and the
+  // client could lose our answer, so we drain for a while first (as nginx's
+  // lingering close does).
+  bool linger = false;
   while (!stopping) {
     handle.busy = false;
     // Idle keep-alive wait for the first byte, then the head must arrive in time.
@@ -423,9 +428,11 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::size_t idx)
         res = problem_response({413, "too-large", "Request body too large",
                                 fmt::format("The body may be at most {} bytes.", limit), {}, 0}, req.path);
         keep_alive = false;
+        linger = true;
       } else {
         parser.body_limit(limit);
         res = co_await stream_body(stream, buffer, parser, req, *m.route, keep_alive);
+        if (!keep_alive) linger = true;
       }
       bool ok = co_await write_response(stream.socket(), req, res, keep_alive);
       double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -443,6 +450,7 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::size_t idx)
       early = problem_response({413, "too-large", "Request body too large",
                                 fmt::format("The body may be at most {} bytes.", limit), {}, 0}, req.path);
       keep_alive = false;
+      linger = true;
     } else if (!parser.is_done()) {
       if (auto ex = req.header("Expect"); ex && *ex == "100-continue") {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -455,6 +463,7 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::size_t idx)
         early = problem_response({413, "too-large", "Request body too large",
                                   fmt::format("The body may be at most {} bytes.", limit), {}, 0}, req.path);
         keep_alive = false;
+        linger = true;
       } else if (bec) {
         break;
       }
@@ -497,6 +506,17 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::size_t idx)
     if (!ok || !keep_alive) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (linger) {
+    // Read and drop what the client still sends, for at most 2 s and 64 MiB.
+    stream.expires_after(2s);
+    std::vector<char> sink(64 * 1024);
+    std::size_t drained = 0;
+    while (drained < (64u << 20)) {
+      auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
+      if (rec) break;
+      drained += n;
+    }
+  }
 }
 
 asio::awaitable<void> Server::Impl::websocket_session(beast::tcp_stream stream,
