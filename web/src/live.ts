@@ -27,9 +27,22 @@ let attempt = 0;
 let retryTimer: ReturnType<typeof setTimeout> | null = null;
 let pingTimer: ReturnType<typeof setInterval> | null = null;
 
+// Every change to the unread count gets a sequence number. An HTTP re-read
+// records the sequence when it starts and is dropped if anything newer (a
+// socket notification, a later re-read, a reset) landed while it was in
+// flight, so the newest information always wins.
+let unreadSeq = 0;
+
+export function setUnread(next: number | ((prev: number) => number)): void {
+  unreadSeq++;
+  unread.set(next);
+}
+
 export async function refreshUnread(): Promise<void> {
+  const startedAt = ++unreadSeq;
   try {
     const r = await api.unreadCount();
+    if (startedAt !== unreadSeq) return; // a newer update arrived meanwhile
     unread.set(r.unread_count);
   } catch {
     /* keep the last known value */
@@ -81,8 +94,8 @@ function open() {
       // Catch up on anything that arrived while we were disconnected.
       void refreshUnread();
     } else if (msg.type === 'notification' && msg.notification) {
-      if (typeof msg.unread_count === 'number') unread.set(msg.unread_count);
-      else unread.set((n) => n + 1);
+      if (typeof msg.unread_count === 'number') setUnread(msg.unread_count);
+      else setUnread((n) => n + 1);
       for (const fn of [...listeners]) fn(msg.notification);
     }
   };
@@ -118,7 +131,7 @@ function stop() {
     sock.onclose = null;
     sock.close();
   }
-  unread.set(0);
+  setUnread(0);
 }
 
 /** Follow the session: connect when signed in, disconnect when signed out. */

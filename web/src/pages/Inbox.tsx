@@ -4,7 +4,7 @@ import { Avatar } from '../components/Avatar';
 import { InboxIcon } from '../components/Icons';
 import { LoadMore } from '../components/LoadMore';
 import { PageHeader } from '../components/PageHeader';
-import { onNotification, refreshUnread, unread } from '../live';
+import { onNotification, refreshUnread, setUnread } from '../live';
 import { Link, profilePath } from '../router';
 import { usePaged } from '../usePaged';
 import { timeAgo, useTitle } from '../util';
@@ -17,7 +17,7 @@ const TEXT: Record<Notification['kind'], string> = {
 
 /** Marks everything up to `id` read, then re-syncs the badge. */
 async function markReadUpTo(id: string) {
-  unread.set(0);
+  setUnread(0);
   try {
     await api.markRead(id);
   } catch {
