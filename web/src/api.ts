@@ -198,8 +198,14 @@ function readCookie(name: string): string | null {
   return null;
 }
 
-function csrfToken(): string | null {
+export function csrfToken(): string | null {
   return readCookie('riff_csrf') || lastCsrf;
+}
+
+/** Headers for a mutation made outside request() (tus, keepalive beacons). */
+export function csrfHeaders(): Record<string, string> {
+  const t = csrfToken();
+  return t ? { 'X-CSRF-Token': t } : {};
 }
 
 // ---------- session-expiry hook ----------

@@ -2,7 +2,9 @@ import { BottomNav } from './components/BottomNav';
 import { FollowList } from './pages/FollowList';
 import { Inbox } from './pages/Inbox';
 import { Login } from './pages/Login';
-import { Discover, Home, NotFound, Upload } from './pages/Placeholders';
+import { NotFound } from './pages/Placeholders';
+import { Discover, Home, SoundPage, TagPage, VideoPage } from './video/pages';
+import { UploadPage } from './video/Upload';
 import { Profile } from './pages/Profile';
 import { RequireUser } from './pages/RequireUser';
 import { Settings } from './pages/Settings';
@@ -27,7 +29,7 @@ function route(path: string) {
     case '/discover':
       return <Discover />;
     case '/upload':
-      return <Upload />;
+      return <RequireUser what="the upload page">{() => <UploadPage />}</RequireUser>;
     case '/login':
       return <Login />;
     case '/signup':
@@ -36,6 +38,13 @@ function route(path: string) {
       return <RequireUser what="your inbox">{() => <Inbox />}</RequireUser>;
     case '/settings':
       return <RequireUser what="your settings">{(user) => <Settings user={user} />}</RequireUser>;
+  }
+  const v = /^\/(v|sound|tag)\/([^/]+)$/.exec(p);
+  if (v) {
+    const arg = decode(v[2]!);
+    if (v[1] === 'v') return <VideoPage key={arg} id={arg} />;
+    if (v[1] === 'sound') return <SoundPage key={arg} id={arg} />;
+    return <TagPage key={arg} tag={arg.replace(/^#/, '')} />;
   }
   // /@handle, /@handle/followers, /@handle/following (also %40handle)
   const m = /^\/(?:@|%40)([^/]+)(?:\/(followers|following))?$/i.exec(p);
@@ -49,9 +58,10 @@ function route(path: string) {
 
 export function App() {
   const { path } = useLocation();
+  const p0 = path.length > 1 ? path.replace(/\/+$/, '') : path;
   const list = useStore(toasts);
   return (
-    <div class="shell">
+    <div class={`shell${p0 === '/' || /^\/v\//.test(p0) ? ' shell-immersive' : ''}`}>
       <main class="page" id="main">
         {route(path)}
       </main>

@@ -7,6 +7,9 @@ import { Link, navigate, profilePath } from '../router';
 import { setUser, useSession } from '../session';
 import { toast } from '../toast';
 import { formatCount, useTitle } from '../util';
+import { usePaged } from '../usePaged';
+import { videoApi, type Video } from '../video/api';
+import { VideoGrid } from '../video/VideoGrid';
 
 const noViewer: Viewer = { is_self: false, following: false, requested: false, followed_by: false, blocking: false };
 
@@ -169,13 +172,7 @@ export function Profile({ handle }: { handle: string }) {
           <p class="muted">Follow this account to see their videos and who they follow.</p>
         </section>
       ) : (
-        <section class="empty">
-          <VideoIcon width={40} height={40} />
-          <h2>{isSelf ? 'Share your first riff' : 'No videos yet'}</h2>
-          <p class="muted">
-            {isSelf ? 'Videos you post will show up here.' : `When @${profile.handle} posts, you'll see it here.`}
-          </p>
-        </section>
+        <ProfileVideos key={`${profile.handle}:${user ? user.id : ''}`} handle={profile.handle} isSelf={isSelf} />
       )}
     </>
   );
@@ -343,4 +340,36 @@ export function ProfileError({ handle, error, onRetry }: { handle: string; error
       </section>
     </>
   );
+}
+
+function ProfileVideos({ handle, isSelf }: { handle: string; isSelf: boolean }) {
+  const list = usePaged<Video>(`videos:${handle}`, (p) => videoApi.userVideos(handle, p), { limit: 24 });
+  // The owner's processing videos update in place.
+  const processing = list.items.some((v) => v.status === 'processing');
+  useEffect(() => {
+    if (!isSelf || !processing) return;
+    const t = setTimeout(() => {
+      videoApi.userVideos(handle, { limit: Math.max(24, list.items.length) }).then(
+        (page) => list.setItems((items) => items.map((v) => page.items.find((n) => n.id === v.id) ?? v)),
+        () => {},
+      );
+    }, 3000);
+    return () => clearTimeout(t);
+  }, [isSelf, processing, list.items]);
+
+  if (list.loaded && !list.error && list.items.length === 0) {
+    return (
+      <section class="empty">
+        <VideoIcon width={40} height={40} />
+        <h2>{isSelf ? 'Share your first riff' : 'No videos yet'}</h2>
+        <p class="muted">{isSelf ? 'Videos you post will show up here.' : `When @${handle} posts, you'll see it here.`}</p>
+        {isSelf && (
+          <Link href="/upload" class="btn btn-primary">
+            Upload a video
+          </Link>
+        )}
+      </section>
+    );
+  }
+  return <VideoGrid list={list} empty="" label="Videos" />;
 }

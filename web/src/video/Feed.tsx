@@ -1,0 +1,138 @@
+import type { ComponentChildren } from 'preact';
+// Full-screen vertical swipe player: one item per screen (scroll-snap), the
+// visible one plays, the next one is preloaded, more load near the end.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, errorMessage, type Page, type PageParams } from '../api';
+import { FeedItem } from './FeedItem';
+import type { Video } from './api';
+
+export function Feed(props: {
+  feedKey: string;
+  fetchPage: (p: PageParams) => Promise<Page<Video>>;
+  empty: ComponentChildren;
+}) {
+  const [items, setItems] = useState<Video[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [loaded, setLoaded] = useState(false);
+  const [active, setActive] = useState(0);
+  const box = useRef<HTMLDivElement>(null);
+  const gen = useRef(0);
+  const fetchRef = useRef(props.fetchPage);
+  fetchRef.current = props.fetchPage;
+
+  const load = (from: string | null) => {
+    const my = ++gen.current;
+    setLoading(true);
+    setError(null);
+    fetchRef
+      .current({ cursor: from, limit: 10 })
+      .then((page) => {
+        if (my !== gen.current) return;
+        setItems((prev) => {
+          if (!from) return page.items;
+          const seen = new Set(prev.map((v) => v.id));
+          return [...prev, ...page.items.filter((v) => !seen.has(v.id))];
+        });
+        setCursor(page.next_cursor);
+      })
+      .catch((e: unknown) => my === gen.current && setError(e))
+      .finally(() => {
+        if (my !== gen.current) return;
+        setLoading(false);
+        setLoaded(true);
+      });
+  };
+
+  useEffect(() => {
+    setItems([]);
+    setCursor(null);
+    setLoaded(false);
+    setActive(0);
+    box.current?.scrollTo(0, 0);
+    load(null);
+    return () => {
+      gen.current++;
+    };
+  }, [props.feedKey]);
+
+  // The item mostly on screen is the active one.
+  useEffect(() => {
+    const root = box.current;
+    if (!root) return;
+    const io = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) {
+          if (e.isIntersecting && e.intersectionRatio >= 0.6) {
+            setActive(Number((e.target as HTMLElement).dataset.index ?? 0));
+          }
+        }
+      },
+      { root, threshold: [0.6] },
+    );
+    root.querySelectorAll('.feed-item').forEach((el) => io.observe(el));
+    return () => io.disconnect();
+  }, [items.length]);
+
+  // Load the next page when the viewer gets close to the end.
+  useEffect(() => {
+    if (loaded && !loading && !error && cursor && active >= items.length - 3) load(cursor);
+  }, [active, items.length, cursor, loading, loaded]);
+
+  const go = (delta: number) => {
+    const root = box.current;
+    if (!root) return;
+    root.scrollBy({ top: delta * root.clientHeight, behavior: 'smooth' });
+  };
+
+  const onKey = (e: KeyboardEvent) => {
+    const t = e.target as HTMLElement;
+    if (t.closest('input, textarea, select, [role="dialog"]')) return;
+    if (e.key === 'ArrowDown' || e.key === 'PageDown' || e.key === 'j') {
+      e.preventDefault();
+      go(1);
+    } else if (e.key === 'ArrowUp' || e.key === 'PageUp' || e.key === 'k') {
+      e.preventDefault();
+      go(-1);
+    }
+  };
+
+  let footer: ComponentChildren = null;
+  if (error) {
+    const notThere = error instanceof ApiError && error.status === 404;
+    footer = (
+      <div class="feed-message">
+        <p role="alert" class="form-error">
+          {notThere ? "This feed isn't available on this server yet." : errorMessage(error)}
+        </p>
+        <button type="button" class="btn btn-secondary" onClick={() => load(items.length ? cursor : null)}>
+          Try again
+        </button>
+      </div>
+    );
+  } else if (!loaded) {
+    footer = (
+      <div class="feed-message">
+        <span class="spinner" role="status" aria-label="Loading" />
+      </div>
+    );
+  } else if (items.length === 0) {
+    footer = <div class="feed-message">{props.empty}</div>;
+  }
+
+  return (
+    <div class="feed" ref={box} tabIndex={0} onKeyDown={onKey} aria-label="Videos" role="feed" aria-busy={loading}>
+      {items.map((v, i) => (
+        <FeedItem
+          key={v.id}
+          video={v}
+          index={i}
+          mode={i === active ? 'active' : i === active + 1 ? 'preload' : 'idle'}
+          onChange={(nv) => setItems((list) => list.map((x) => (x.id === nv.id ? nv : x)))}
+        />
+      ))}
+      {footer}
+    </div>
+  );
+}

@@ -1,0 +1,179 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError, errorMessage } from '../api';
+import { Avatar } from '../components/Avatar';
+import { Link, navigate, profilePath } from '../router';
+import { useSession } from '../session';
+import { toast } from '../toast';
+import { formatCount } from '../util';
+import { CommentSheet } from './CommentSheet';
+import { Player, type PlayMode } from './Player';
+import { soundPath, tagPath, videoApi, videoPath, type Video } from './api';
+
+/** Caption with #hashtags and @mentions as links. */
+export function Caption({ text }: { text: string }) {
+  const parts = text.split(/([#@][\p{L}\p{N}_.]+)/u);
+  return (
+    <>
+      {parts.map((p, i) => {
+        if (i % 2 === 0) return p;
+        const word = p.replace(/\.+$/, '');
+        const rest = p.slice(word.length);
+        const href = word.startsWith('#') ? tagPath(word.slice(1)) : profilePath(word.slice(1));
+        return (
+          <>
+            <Link href={href} class="caption-link">
+              {word}
+            </Link>
+            {rest}
+          </>
+        );
+      })}
+    </>
+  );
+}
+
+function requireLogin(what: string): void {
+  toast(`Log in to ${what}.`);
+  navigate('/login');
+}
+
+export function FeedItem(props: { video: Video; mode: PlayMode; index?: number; onChange?: (v: Video) => void }) {
+  const { user } = useSession();
+  const [v, setV] = useState(props.video);
+  const [busy, setBusy] = useState(false);
+  const [sheet, setSheet] = useState(false);
+  const [follow, setFollow] = useState<'none' | 'following' | 'requested'>('none');
+  const liked = !!v.viewer?.liked;
+  const isOwn = !!user && user.id === v.author.id;
+  const update = (next: Video) => {
+    setV(next);
+    props.onChange?.(next);
+  };
+
+  const toggleLike = async () => {
+    if (!user) {
+      requireLogin('like videos');
+      return;
+    }
+    if (busy) return;
+    setBusy(true);
+    const before = v;
+    update({ ...v, viewer: { liked: !liked }, like_count: Math.max(0, v.like_count + (liked ? -1 : 1)) });
+    try {
+      const r = liked ? await videoApi.unlike(v.id) : await videoApi.like(v.id);
+      update({ ...before, viewer: { liked: r.liked }, like_count: r.like_count });
+    } catch (e) {
+      update(before);
+      toast(e instanceof ApiError && e.status === 404 ? "Likes aren't available yet." : errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const share = async () => {
+    let url = v.share_url || new URL(videoPath(v.id), location.origin).href;
+    try {
+      const r = await videoApi.share(v.id);
+      if (r?.share_url) url = r.share_url;
+      update({ ...v, share_count: r?.share_count ?? v.share_count + 1 });
+    } catch {
+      /* counting the share failed; the link still works */
+    }
+    try {
+      await navigator.clipboard.writeText(url);
+      toast('Link copied');
+    } catch {
+      toast(url, 8000);
+    }
+  };
+
+  const doFollow = async () => {
+    if (!user) {
+      requireLogin('follow people');
+      return;
+    }
+    try {
+      const r = await api.follow(v.author.handle);
+      setFollow(r.state === 'requested' ? 'requested' : 'following');
+    } catch (e) {
+      toast(errorMessage(e));
+    }
+  };
+
+  return (
+    <section class="feed-item" data-testid="feed-item" data-video-id={v.id} data-index={props.index}>
+      <Player video={v} mode={props.mode} />
+      <div class="feed-overlay">
+        <div class="feed-meta">
+          <Link href={profilePath(v.author.handle)} class="feed-author">
+            @{v.author.handle}
+          </Link>
+          {v.caption && (
+            <p class="feed-caption">
+              <Caption text={v.caption} />
+            </p>
+          )}
+          {v.sound && (
+            <Link href={soundPath(v.sound.id)} class="feed-sound" aria-label={`Sound: ${v.sound.title}`}>
+              ♫ {v.sound.title}
+              {v.sound.creator_handle ? ` · @${v.sound.creator_handle}` : ''}
+            </Link>
+          )}
+        </div>
+        <div class="feed-rail">
+          <div class="rail-author">
+            <Link href={profilePath(v.author.handle)} aria-label={`@${v.author.handle}'s profile`}>
+              <Avatar user={v.author} size={46} />
+            </Link>
+            {!isOwn && follow === 'none' && (
+              <button type="button" class="rail-follow" aria-label="Follow" title={`Follow @${v.author.handle}`} onClick={doFollow}>
+                +
+              </button>
+            )}
+            {!isOwn && follow !== 'none' && (
+              <span class="rail-follow done" aria-label={follow === 'requested' ? 'Requested' : 'Following'}>
+                ✓
+              </span>
+            )}
+          </div>
+          <div class="rail-action">
+            <button
+              type="button"
+              class={`rail-button${liked ? ' liked' : ''}`}
+              aria-label={liked ? 'Unlike' : 'Like'}
+              aria-pressed={liked}
+              onClick={toggleLike}
+            >
+              ♥
+            </button>
+            <span data-testid="like-count">{formatCount(v.like_count)}</span>
+          </div>
+          <div class="rail-action">
+            <button type="button" class="rail-button" aria-label="Comments" aria-haspopup="dialog" onClick={() => setSheet(true)}>
+              💬
+            </button>
+            <span data-testid="comment-count">{formatCount(v.comment_count)}</span>
+          </div>
+          <div class="rail-action">
+            <button type="button" class="rail-button" aria-label="Share" onClick={share}>
+              ↗
+            </button>
+            <span data-testid="share-count">{formatCount(v.share_count)}</span>
+          </div>
+          {v.sound && (
+            <Link href={soundPath(v.sound.id)} class="rail-disc" aria-label="Open sound" title={v.sound.title}>
+              ♫
+            </Link>
+          )}
+        </div>
+      </div>
+      {sheet && (
+        <CommentSheet
+          video={v}
+          onClose={() => setSheet(false)}
+          onCount={(delta) => setV((cur) => ({ ...cur, comment_count: Math.max(0, cur.comment_count + delta) }))}
+        />
+      )}
+    </section>
+  );
+}
