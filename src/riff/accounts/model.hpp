@@ -11,16 +11,12 @@
 #include <vector>
 
 #include "riff/core/ids.hpp"
+#include "riff/core/role.hpp"
 
 namespace riff::accounts {
 
-/// A user's role. The numeric values are stored in `users.role` and match
-/// net::Role, so the authenticator can convert with a cast.
-enum class Role { kUser = 0, kCreator = 1, kSeller = 2, kAdmin = 3 };
-std::string_view role_name(Role r);
-std::optional<Role> parse_role(std::string_view s);
-/// Maps a stored integer to a Role; unknown values read as kUser.
-Role role_from_int(std::int64_t v);
+/// A user's role (core/role.hpp), stored as its number in `users.role`.
+using riff::Role;
 
 struct User {
   Id id = 0;

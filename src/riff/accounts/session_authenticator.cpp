@@ -8,10 +8,7 @@
 namespace riff::accounts {
 namespace {
 
-static_assert(static_cast<int>(net::Role::kUser) == static_cast<int>(Role::kUser) &&
-              static_cast<int>(net::Role::kCreator) == static_cast<int>(Role::kCreator) &&
-              static_cast<int>(net::Role::kSeller) == static_cast<int>(Role::kSeller) &&
-              static_cast<int>(net::Role::kAdmin) == static_cast<int>(Role::kAdmin));
+
 
 struct PresentedToken {
   std::string token;
@@ -52,8 +49,7 @@ std::optional<net::Principal> SessionAuthenticator::authenticate(const net::Requ
   net::Principal p;
   p.user_id = session->user_id;
   p.session_id = session->session_id;
-  // accounts::Role and net::Role share their numeric values by design.
-  p.role = static_cast<net::Role>(static_cast<int>(session->role));
+  p.role = session->role;
   p.via_cookie = presented->via_cookie;
   return p;
 }

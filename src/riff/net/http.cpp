@@ -33,24 +33,6 @@ Method parse_method(std::string_view m) {
   return Method::kOther;
 }
 
-std::string_view role_name(Role r) {
-  switch (r) {
-    case Role::kUser: return "user";
-    case Role::kCreator: return "creator";
-    case Role::kSeller: return "seller";
-    case Role::kAdmin: return "admin";
-  }
-  return "user";
-}
-
-std::optional<Role> parse_role(std::string_view s) {
-  if (s == "user") return Role::kUser;
-  if (s == "creator") return Role::kCreator;
-  if (s == "seller") return Role::kSeller;
-  if (s == "admin") return Role::kAdmin;
-  return std::nullopt;
-}
-
 static bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }

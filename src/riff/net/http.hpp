@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "riff/core/ids.hpp"
+#include "riff/core/role.hpp"
 #include "riff/core/status.hpp"
 
 namespace riff::net {
@@ -18,9 +19,7 @@ enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther 
 std::string_view method_name(Method m);
 Method parse_method(std::string_view m);
 
-enum class Role { kUser = 0, kCreator = 1, kSeller = 2, kAdmin = 3 };
-std::string_view role_name(Role r);
-std::optional<Role> parse_role(std::string_view s);
+using riff::Role;
 
 /// Who made a request, as established by the Authenticator.
 struct Principal {
