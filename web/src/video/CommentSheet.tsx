@@ -1,4 +1,3 @@
-import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorMessage } from '../api';
 import { Avatar } from '../components/Avatar';
@@ -20,10 +19,9 @@ interface RowProps {
   video: Video;
   onReply: (c: Comment) => void;
   onDeleted: (c: Comment) => void;
-  children?: ComponentChildren;
 }
 
-function CommentRow({ c: initial, video, onReply, onDeleted, children }: RowProps) {
+function CommentRow({ c: initial, video, onReply, onDeleted }: RowProps) {
   const { user } = useSession();
   const [c, setC] = useState(initial);
   const liked = !!c.viewer?.liked;
@@ -53,7 +51,7 @@ function CommentRow({ c: initial, video, onReply, onDeleted, children }: RowProp
   };
 
   return (
-    <li class="comment" data-testid="comment" data-comment-id={c.id} data-parent-id={c.parent_id ?? undefined}>
+    <div class="comment" data-testid="comment" data-comment-id={c.id} data-parent-id={c.parent_id ?? undefined}>
       <Link href={profilePath(c.author.handle)} aria-label={`@${c.author.handle}`}>
         <Avatar user={c.author} size={32} />
       </Link>
@@ -78,7 +76,6 @@ function CommentRow({ c: initial, video, onReply, onDeleted, children }: RowProp
             </button>
           )}
         </div>
-        {children}
       </div>
       <div class="comment-like">
         <button
@@ -94,7 +91,7 @@ function CommentRow({ c: initial, video, onReply, onDeleted, children }: RowProp
           {formatCount(c.like_count)}
         </span>
       </div>
-    </li>
+    </div>
   );
 }
 
@@ -116,12 +113,13 @@ function Thread(props: {
   const hidden = Math.max(0, c.reply_count - (open ? replies.items.length : 0) - (open ? 0 : props.added.length));
 
   return (
-    <CommentRow c={c} video={video} onReply={props.onReply} onDeleted={(x) => props.onDeleted(x, 1 + c.reply_count)}>
+    <li class="thread">
+      <CommentRow c={c} video={video} onReply={props.onReply} onDeleted={(x) => props.onDeleted(x, 1 + c.reply_count)} />
       {(open || props.added.length > 0) && shown.length > 0 && (
         <ul class="replies" aria-label="Replies">
           {shown.map((r) => (
+            <li key={r.id}>
             <CommentRow
-              key={r.id}
               c={r}
               video={video}
               onReply={() => props.onReply(c)}
@@ -130,6 +128,7 @@ function Thread(props: {
                 props.onDeleted(x, 1);
               }}
             />
+            </li>
           ))}
         </ul>
       )}
@@ -139,7 +138,7 @@ function Thread(props: {
           View {hidden} {hidden === 1 ? 'reply' : 'replies'}
         </button>
       )}
-    </CommentRow>
+    </li>
   );
 }
 

@@ -84,7 +84,6 @@ export function UploadPage() {
     }
     const upload = new tus.Upload(f, {
       endpoint: '/api/v1/uploads',
-      headers: csrfHeaders(),
       metadata: { filename: f.name, filetype: f.type || 'application/octet-stream' },
       chunkSize: 8 * 1024 * 1024,
       retryDelays: [0, 1000, 3000, 5000],
@@ -92,7 +91,8 @@ export function UploadPage() {
       onBeforeRequest(req) {
         const xhr = req.getUnderlyingObject() as XMLHttpRequest | undefined;
         if (xhr && 'withCredentials' in xhr) xhr.withCredentials = true;
-        // The CSRF cookie may have been rotated since the upload started.
+        // Set per request (not via the `headers` option, which XHR would
+        // append to): the CSRF cookie may rotate while a long upload runs.
         for (const [k, v] of Object.entries(csrfHeaders())) req.setHeader(k, v);
       },
       onProgress(sent, total) {
