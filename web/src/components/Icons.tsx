@@ -85,3 +85,51 @@ export const VideoIcon = (p: P) => (
     <path d="m16 10 5-3v10l-5-3z" />
   </svg>
 );
+
+export const HeartIcon = ({ filled, ...p }: P) => (
+  <svg {...base} {...p}>
+    <path
+      d="M12 20.5s-7.5-4.6-9.3-9.2C1.5 8 3.6 4.5 7.1 4.5c2 0 3.5 1.1 4.9 2.9 1.4-1.8 2.9-2.9 4.9-2.9 3.5 0 5.6 3.5 4.4 6.8-1.8 4.6-9.3 9.2-9.3 9.2z"
+      fill={filled ? 'currentColor' : 'none'}
+    />
+  </svg>
+);
+
+export const CommentIcon = (p: P) => (
+  <svg {...base} {...p}>
+    <path d="M21 11.5a8.4 8.4 0 0 1-12.3 7.5L3 21l2-5.4A8.5 8.5 0 1 1 21 11.5z" />
+  </svg>
+);
+
+export const ShareIcon = (p: P) => (
+  <svg {...base} {...p}>
+    <path d="M14 4l7 7-7 7v-4c-6 0-9 2-11 6 1-6 4-11 11-12z" />
+  </svg>
+);
+
+export const MusicIcon = (p: P) => (
+  <svg {...base} {...p}>
+    <path d="M9 18V5l12-2v13" />
+    <circle cx="6" cy="18" r="3" />
+    <circle cx="18" cy="16" r="3" />
+  </svg>
+);
+
+export const SpeakerIcon = ({ filled, ...p }: P) => (
+  <svg {...base} {...p}>
+    <path d="M11 5 6 9H2v6h4l5 4z" fill="currentColor" />
+    {filled ? <path d="M15.5 8.5a5 5 0 0 1 0 7M19 5a10 10 0 0 1 0 14" /> : <path d="m23 9-6 6M17 9l6 6" />}
+  </svg>
+);
+
+export const PlayIcon = (p: P) => (
+  <svg {...base} {...p}>
+    <path d="M7 4v16l13-8z" fill="currentColor" />
+  </svg>
+);
+
+export const CloseIcon = (p: P) => (
+  <svg {...base} {...p}>
+    <path d="M18 6 6 18M6 6l12 12" />
+  </svg>
+);

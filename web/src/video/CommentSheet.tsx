@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorMessage } from '../api';
 import { Avatar } from '../components/Avatar';
+import { CloseIcon, HeartIcon } from '../components/Icons';
 import { LoadMore } from '../components/LoadMore';
 import { Link, profilePath } from '../router';
 import { useSession } from '../session';
@@ -85,7 +86,7 @@ function CommentRow({ c: initial, video, onReply, onDeleted }: RowProps) {
           aria-pressed={liked}
           onClick={like}
         >
-          ♥
+          <HeartIcon filled={liked} width={18} height={18} />
         </button>
         <span class="muted" data-testid="comment-like-count">
           {formatCount(c.like_count)}
@@ -199,7 +200,7 @@ export function CommentSheet(props: { video: Video; onClose: () => void; onCount
             {formatCount(video.comment_count)} {video.comment_count === 1 ? 'comment' : 'comments'}
           </h2>
           <button type="button" class="icon-button" aria-label="Close" onClick={props.onClose}>
-            ✕
+            <CloseIcon width={22} height={22} />
           </button>
         </header>
         <div class="sheet-body">

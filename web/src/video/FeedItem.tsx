@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, errorMessage } from '../api';
 import { Avatar } from '../components/Avatar';
+import { CommentIcon, HeartIcon, MusicIcon, ShareIcon } from '../components/Icons';
 import { Link, navigate, profilePath } from '../router';
 import { useSession } from '../session';
 import { toast } from '../toast';
@@ -115,7 +116,7 @@ export function FeedItem(props: { video: Video; mode: PlayMode; index?: number; 
           )}
           {v.sound && (
             <Link href={soundPath(v.sound.id)} class="feed-sound" aria-label={`Sound: ${v.sound.title}`}>
-              ♫ {v.sound.title}
+              <MusicIcon width={13} height={13} class="inline-icon" /> {v.sound.title}
               {v.sound.creator_handle ? ` · @${v.sound.creator_handle}` : ''}
             </Link>
           )}
@@ -144,25 +145,25 @@ export function FeedItem(props: { video: Video; mode: PlayMode; index?: number; 
               aria-pressed={liked}
               onClick={toggleLike}
             >
-              ♥
+              <HeartIcon filled={liked} width={28} height={28} />
             </button>
             <span data-testid="like-count">{formatCount(v.like_count)}</span>
           </div>
           <div class="rail-action">
             <button type="button" class="rail-button" aria-label="Comments" aria-haspopup="dialog" onClick={() => setSheet(true)}>
-              💬
+              <CommentIcon width={26} height={26} />
             </button>
             <span data-testid="comment-count">{formatCount(v.comment_count)}</span>
           </div>
           <div class="rail-action">
             <button type="button" class="rail-button" aria-label="Share" onClick={share}>
-              ↗
+              <ShareIcon width={26} height={26} />
             </button>
             <span data-testid="share-count">{formatCount(v.share_count)}</span>
           </div>
           {v.sound && (
             <Link href={soundPath(v.sound.id)} class="rail-disc" aria-label="Open sound" title={v.sound.title}>
-              ♫
+              <MusicIcon width={16} height={16} />
             </Link>
           )}
         </div>

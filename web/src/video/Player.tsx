@@ -3,6 +3,7 @@
 // attaches the source so the next video starts instantly; "idle" shows the
 // poster only. Reports watch time when the video stops being active.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { PlayIcon, SpeakerIcon } from '../components/Icons';
 import { createStore, useStore } from '../store';
 import { reportView, type Video } from './api';
 
@@ -194,7 +195,7 @@ export function Player({ video, mode }: { video: Video; mode: PlayMode }) {
       />
       {paused && mode === 'active' && (
         <button type="button" class="player-play" aria-label="Play" onClick={togglePlay}>
-          ▶
+          <PlayIcon width={34} height={34} />
         </button>
       )}
       {error && (
@@ -217,7 +218,8 @@ export function Player({ video, mode }: { video: Video; mode: PlayMode }) {
           aria-pressed={!isMuted}
           onClick={() => muted.set(!isMuted)}
         >
-          {isMuted ? '🔇 Tap to unmute' : '🔊'}
+          <SpeakerIcon filled={!isMuted} width={18} height={18} />
+          {isMuted && <span>Tap to unmute</span>}
         </button>
       )}
     </div>

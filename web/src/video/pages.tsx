@@ -1,6 +1,7 @@
 // Home (feeds), one video, sound, hashtag and Discover (search) pages.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, errorMessage, type UserSummary } from '../api';
+import { BackIcon } from '../components/Icons';
 import { PageHeader } from '../components/PageHeader';
 import { UserRow } from '../components/UserRow';
 import { Link, navigate, useLocation } from '../router';
@@ -133,7 +134,7 @@ export function VideoPage({ id }: { id: string }) {
         aria-label="Back"
         onClick={() => (history.length > 1 ? history.back() : navigate('/'))}
       >
-        ‹
+        <BackIcon />
       </button>
       <div class="feed">
         <FeedItem key={`${video.id}:${video.status}`} video={video} mode="active" index={0} />
@@ -269,7 +270,7 @@ export function Discover() {
           Search
         </button>
       </form>
-      <div class="search-types" role="tablist" aria-label="Search for">
+      <div class="search-types" role="tablist" aria-label="Result type">
         {TYPES.map(([t, label]) => (
           <button key={t} type="button" role="tab" aria-selected={type === t} class={`feed-tab${type === t ? ' active' : ''}`} onClick={() => go(q, t)}>
             {label}
