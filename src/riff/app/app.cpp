@@ -23,9 +23,21 @@
 #include "riff/core/ids.hpp"
 #include "riff/core/metrics.hpp"
 #include "riff/db/database.hpp"
+#include "riff/jobs/queue.hpp"
+#include "riff/jobs/schema.hpp"
+#include "riff/jobs/worker.hpp"
 #include "riff/net/rate_limiter.hpp"
 #include "riff/net/router.hpp"
 #include "riff/net/server.hpp"
+#include "riff/video/media_routes.hpp"
+#include "riff/video/pipeline.hpp"
+#include "riff/video/pipeline_ffmpeg.hpp"
+#include "riff/video/schema.hpp"
+#include "riff/video/service.hpp"
+#include "riff/video/sounds.hpp"
+#include "riff/video/tus_routes.hpp"
+#include "riff/video/uploads.hpp"
+#include "riff/video/video_routes.hpp"
 
 namespace riff::app {
 
@@ -45,6 +57,14 @@ struct App::Parts {
   std::unique_ptr<accounts::AccountService> accounts;
   std::unique_ptr<accounts::SocialService> social;
   std::unique_ptr<accounts::SessionAuthenticator> authenticator;
+
+  std::unique_ptr<jobs::JobQueue> queue;
+  std::unique_ptr<jobs::Worker> worker;
+  std::unique_ptr<video::UploadService> uploads;
+  std::unique_ptr<video::VideoService> videos;
+  std::unique_ptr<video::SoundService> sounds;
+  std::unique_ptr<video::MediaProcessor> processor;
+  std::unique_ptr<video::Pipeline> pipeline;
 };
 
 App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -52,7 +72,9 @@ App::~App() = default;
 
 // Every module's migrations; each module owns a range of versions.
 static std::vector<db::Migration> all_migrations() {
-  std::vector<db::Migration> m = accounts::migrations();
+  std::vector<db::Migration> m = jobs::migrations();
+  for (auto& x : accounts::migrations()) m.push_back(std::move(x));
+  for (auto& x : video::migrations()) m.push_back(std::move(x));
   return m;
 }
 
@@ -83,9 +105,35 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   p->social = std::make_unique<accounts::SocialService>(*p->db, p->clock, *p->notifications);
   p->authenticator = std::make_unique<accounts::SessionAuthenticator>(*p->accounts);
 
+  // Short videos: uploads, posting, the media pipeline on the job queue.
+  // Video media lives under <data_dir>/videos, outside the public /media/ mount.
+  const fs::path data(config.data_dir);
+  p->queue = std::make_unique<jobs::JobQueue>(*p->db, *p->ids, p->clock);
+  jobs::WorkerOptions worker_options;
+  worker_options.concurrency = config.media_jobs;
+  p->worker = std::make_unique<jobs::Worker>(*p->queue, worker_options);
+  video::UploadOptions upload_options;
+  upload_options.dir = data / "uploads";
+  upload_options.max_bytes = config.max_upload_bytes;
+  upload_options.quota_bytes_per_day = config.upload_quota_bytes_per_day;
+  p->uploads = std::make_unique<video::UploadService>(*p->db, *p->ids, p->clock, upload_options);
+  jobs::Worker* worker = p->worker.get();
+  p->videos = std::make_unique<video::VideoService>(*p->db, *p->ids, p->clock, *p->uploads, *p->queue,
+                                                    video::VideoPaths{data / "videos"}, [worker] { worker->wake(); });
+  p->sounds = std::make_unique<video::SoundService>(*p->db, *p->videos, data / "sounds");
+  p->processor = std::make_unique<video::FfmpegCliProcessor>();
+  p->pipeline = std::make_unique<video::Pipeline>(
+      *p->db, *p->ids, p->clock, *p->uploads, *p->sounds, *p->processor, p->notifications.get(),
+      video::PipelineOptions{data / "videos", std::int64_t{config.max_video_seconds} * 1000});
+  video::Pipeline* pipeline = p->pipeline.get();
+  p->worker->handle(std::string(video::kTranscodeJob), [pipeline](jobs::JobContext& ctx) { return pipeline->handle(ctx); });
+
   mount_system_routes(p->router, *p->db, p->metrics);
   accounts::mount_routes(p->router, {*p->accounts, *p->social, *p->notifications, p->hub,
                                      {config.session_days, config.secure_cookies}});
+  video::mount_tus_routes(p->router, *p->uploads);
+  video::mount_video_routes(p->router, {*p->videos, *p->sounds, config.public_url});
+  video::mount_media_routes(p->router, *p->videos, *p->sounds);
   return std::unique_ptr<App>(new App(std::move(p)));
 }
 
@@ -159,10 +207,12 @@ int App::serve() {
       if (auto n = p.accounts->delete_expired_sessions(); n && *n > 0) {
         spdlog::info("housekeeping: deleted {} expired sessions", *n);
       }
+      if (auto n = p.uploads->expire(); n && *n > 0) spdlog::info("housekeeping: expired {} uploads", *n);
       lock.lock();
     }
   });
 
+  p.worker->start();
   std::thread signal_thread([&server, signals] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -179,6 +229,7 @@ int App::serve() {
   }
   housekeeping_cv.notify_all();
   housekeeping.join();
+  p.worker->stop();
   spdlog::info("stopped");
   return 0;
 }

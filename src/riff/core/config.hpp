@@ -27,6 +27,12 @@ struct Config {
   std::string db;                    // PostgreSQL URL; empty = SQLite in data_dir
   int db_pool = 8;
 
+  // [media]
+  std::int64_t max_upload_bytes = 500LL << 20;            // one video upload
+  std::int64_t upload_quota_bytes_per_day = 5LL << 30;    // per user, over 24 hours
+  int media_jobs = 0;                                     // concurrent media jobs; 0 = one per core
+  int max_video_seconds = 600;
+
   // [auth]
   int session_days = 30;
   int login_failures_per_account = 5;  // within login_window_s
