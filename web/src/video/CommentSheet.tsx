@@ -156,10 +156,17 @@ export function CommentSheet(props: { video: Video; onClose: () => void; onCount
   const isAuthor = !!user && user.id === video.author.id;
   const closed = video.comments === 'no_one' && !isAuthor;
 
+  const dialogRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
+    // Move focus into the dialog; give it back to the opener on close.
+    const opener = document.activeElement as HTMLElement | null;
+    dialogRef.current?.focus();
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && props.onClose();
     document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      opener?.focus?.();
+    };
   }, []);
 
   const reply = (c: Comment) => {
@@ -194,7 +201,7 @@ export function CommentSheet(props: { video: Video; onClose: () => void; onCount
 
   return (
     <div class="sheet-backdrop" onClick={(e) => e.target === e.currentTarget && props.onClose()}>
-      <div class="sheet" role="dialog" aria-modal="true" aria-labelledby={`sheet-title-${video.id}`}>
+      <div class="sheet" ref={dialogRef} tabIndex={-1} role="dialog" aria-modal="true" aria-labelledby={`sheet-title-${video.id}`}>
         <header class="sheet-head">
           <h2 id={`sheet-title-${video.id}`}>
             {formatCount(video.comment_count)} {video.comment_count === 1 ? 'comment' : 'comments'}
