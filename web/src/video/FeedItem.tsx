@@ -102,7 +102,7 @@ export function FeedItem(props: { video: Video; mode: PlayMode; index?: number; 
   };
 
   return (
-    <section class="feed-item" data-testid="feed-item" data-video-id={v.id} data-index={props.index}>
+    <section class="feed-item" role="article" aria-label={`Video by @${v.author.handle}`} data-testid="feed-item" data-video-id={v.id} data-index={props.index}>
       <Player video={v} mode={props.mode} />
       <div class="feed-overlay">
         <div class="feed-meta">
