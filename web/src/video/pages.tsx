@@ -51,7 +51,11 @@ export function Home() {
         {tabBtn('foryou', 'For You')}
       </div>
       <div id="feed-panel" role="tabpanel" aria-labelledby={`tab-${tab}`} class="feed-panel">
-        {tab === 'following' && user === null ? (
+        {user === undefined ? (
+          <div class="feed-message">
+            <span class="spinner" role="status" aria-label="Loading" />
+          </div>
+        ) : tab === 'following' && user === null ? (
           <div class="feed-message">
             <p>Log in to see videos from people you follow.</p>
             <Link href="/login" class="btn btn-primary">
