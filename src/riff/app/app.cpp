@@ -29,6 +29,7 @@
 #include "riff/net/rate_limiter.hpp"
 #include "riff/net/router.hpp"
 #include "riff/net/server.hpp"
+#include "riff/video/engagement_module.hpp"
 #include "riff/video/media_routes.hpp"
 #include "riff/video/pipeline.hpp"
 #include "riff/video/pipeline_ffmpeg.hpp"
@@ -65,6 +66,7 @@ struct App::Parts {
   std::unique_ptr<video::SoundService> sounds;
   std::unique_ptr<video::MediaProcessor> processor;
   std::unique_ptr<video::Pipeline> pipeline;
+  std::unique_ptr<video::EngagementModule> engagement;  // likes, comments, views, search, feeds
 };
 
 App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -75,6 +77,7 @@ static std::vector<db::Migration> all_migrations() {
   std::vector<db::Migration> m = jobs::migrations();
   for (auto& x : accounts::migrations()) m.push_back(std::move(x));
   for (auto& x : video::migrations()) m.push_back(std::move(x));
+  for (auto& x : video::engagement_migrations()) m.push_back(std::move(x));
   return m;
 }
 
@@ -134,6 +137,8 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   video::mount_tus_routes(p->router, *p->uploads);
   video::mount_video_routes(p->router, {*p->videos, *p->sounds, config.public_url});
   video::mount_media_routes(p->router, *p->videos, *p->sounds);
+  p->engagement = std::make_unique<video::EngagementModule>(*p->db, *p->ids, p->clock, *p->notifications);
+  p->engagement->mount(p->router);
   return std::unique_ptr<App>(new App(std::move(p)));
 }
 

@@ -1,0 +1,18 @@
+#include "riff/video/engagement_module.hpp"
+
+namespace riff::video {
+
+EngagementModule::EngagementModule(db::Database& db, IdGenerator& ids, const Clock& clock,
+                                   accounts::NotificationService& notifications,
+                                   std::unique_ptr<ForYouRanker> ranker)
+    : engagement_(db, ids, clock, notifications),
+      comments_(db, ids, clock, notifications),
+      discovery_(db),
+      search_(db),
+      feed_(db, clock, std::move(ranker)) {}
+
+void EngagementModule::mount(net::Router& router) {
+  mount_engagement_routes(router, *this);
+}
+
+}  // namespace riff::video

@@ -1,0 +1,95 @@
+#include "riff/video/engagement_schema.hpp"
+
+namespace riff::video {
+
+// Counters (videos.like_count, comments.reply_count, ...) change in the
+// transaction that inserts or deletes the row they count, and only when that
+// row really changed, so they stay exact under concurrent writes.
+std::vector<db::Migration> engagement_migrations() {
+  return {
+      {220, "video_likes", R"sql(
+CREATE TABLE video_likes (
+  video_id BIGINT NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (video_id, user_id)
+);
+CREATE INDEX video_likes_user ON video_likes (user_id, created_at))sql",
+       std::nullopt},
+      {221, "video_comments", R"sql(
+CREATE TABLE comments (
+  id BIGINT PRIMARY KEY,
+  video_id BIGINT NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+  author_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  parent_id BIGINT REFERENCES comments(id) ON DELETE CASCADE,
+  body TEXT NOT NULL,
+  like_count BIGINT NOT NULL DEFAULT 0,
+  reply_count BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX comments_video ON comments (video_id, parent_id, id);
+CREATE INDEX comments_video_top ON comments (video_id, parent_id, like_count, id);
+CREATE INDEX comments_parent ON comments (parent_id, id);
+CREATE TABLE comment_likes (
+  comment_id BIGINT NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (comment_id, user_id)
+))sql",
+       std::nullopt},
+      // One row per (video, viewer): a user ("u:<id>") or an anonymous key
+      // ("a:<cookie>" / "ip:<address>"). `counted` flips once, which is what
+      // keeps replays from inflating view_count.
+      {222, "video_views_shares", R"sql(
+CREATE TABLE video_views (
+  video_id BIGINT NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+  viewer_key TEXT NOT NULL,
+  user_id BIGINT REFERENCES users(id) ON DELETE CASCADE,
+  watch_ms BIGINT NOT NULL DEFAULT 0,
+  plays BIGINT NOT NULL DEFAULT 0,
+  counted INTEGER NOT NULL DEFAULT 0,
+  completed INTEGER NOT NULL DEFAULT 0,
+  first_at BIGINT NOT NULL,
+  last_at BIGINT NOT NULL,
+  PRIMARY KEY (video_id, viewer_key)
+);
+CREATE INDEX video_views_user ON video_views (user_id, last_at);
+CREATE TABLE video_shares (
+  id BIGINT PRIMARY KEY,
+  video_id BIGINT NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+  user_id BIGINT REFERENCES users(id) ON DELETE SET NULL,
+  channel TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX video_shares_video ON video_shares (video_id, id);
+ALTER TABLE videos ADD COLUMN completion_count BIGINT NOT NULL DEFAULT 0)sql",
+       std::nullopt},
+      // Full-text search over captions (hashtags are in the caption). SQLite:
+      // an FTS5 table kept by triggers, rowid = video id. PostgreSQL: a
+      // generated tsvector column with a GIN index. 'simple'/unicode61: no
+      // stemming on either, so both engines match the same words.
+      {223, "video_search",
+       R"sql(
+CREATE VIRTUAL TABLE video_fts USING fts5(caption, tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO video_fts (rowid, caption) SELECT id, caption FROM videos;
+CREATE TRIGGER video_fts_insert AFTER INSERT ON videos BEGIN
+  INSERT INTO video_fts (rowid, caption) VALUES (new.id, new.caption);
+END;
+CREATE TRIGGER video_fts_update AFTER UPDATE OF caption ON videos BEGIN
+  UPDATE video_fts SET caption = new.caption WHERE rowid = new.id;
+END;
+CREATE TRIGGER video_fts_delete AFTER DELETE ON videos BEGIN
+  DELETE FROM video_fts WHERE rowid = old.id;
+END)sql",
+       R"sql(
+ALTER TABLE videos ADD COLUMN search_tsv tsvector
+  GENERATED ALWAYS AS (to_tsvector('simple', caption)) STORED;
+CREATE INDEX videos_search ON videos USING GIN (search_tsv))sql"},
+      {224, "video_discovery_indexes", R"sql(
+CREATE INDEX videos_popular ON videos (status, like_count, id);
+CREATE INDEX sounds_title ON sounds (title))sql",
+       std::nullopt},
+  };
+}
+
+}  // namespace riff::video

@@ -1,0 +1,71 @@
+#pragma once
+// The video as lists and pages show it: loading "cards" (a video with its
+// author, hashtags, sound and the viewer's like) and their JSON form
+//   the Video schema of docs/api/openapi.yaml (as video_routes.cpp renders
+//   one video) plus viewer:{liked}.
+// Shared by engagement, feeds, search and discovery. (Named Card* so as not
+// to clash with service.hpp's VideoView/AuthorSummary; when the create side's
+// renderer is committed, lists should render through it.) Loading never checks
+// visibility: callers pass ids they already filtered with access.hpp.
+
+#include <boost/json/object.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "riff/core/status.hpp"
+#include "riff/db/database.hpp"
+#include "riff/video/model.hpp"
+
+namespace riff::video {
+
+struct CardAuthor {
+  Id id = 0;
+  std::string handle;
+  std::string display_name;
+  std::optional<std::string> avatar_path;
+};
+
+struct CardSound {
+  Id id = 0;
+  std::string title;
+  std::optional<Id> creator_id;
+  bool reusable = true;
+  std::optional<std::string> creator_handle;
+};
+
+struct VideoCard {
+  Video video;
+  std::string media_dir;  // relative to <data_dir>/media; empty until ready
+  CardAuthor author;
+  std::vector<std::string> hashtags;
+  std::vector<std::string> mentions;
+  std::optional<CardSound> sound;
+  bool viewer_liked = false;
+  bool is_author = false;  // the viewer wrote it (sees progress and failures)
+};
+
+/// The columns video_from_row() reads, for `SELECT <video_columns("v")> FROM videos v`.
+std::string video_columns(const std::string& alias);
+/// Number of columns video_columns() yields.
+inline constexpr std::size_t kVideoColumnCount = 25;
+/// Reads a Video from `row` starting at column `first`; `media_dir` when given.
+Video video_from_row(const db::Row& row, std::size_t first = 0, std::string* media_dir = nullptr);
+
+/// One video by id (any status); nullopt when there is none.
+Result<std::optional<Video>> find_video(db::Conn& c, Id id);
+
+/// Cards for `ids`, in that order; unknown ids are skipped.
+Result<std::vector<VideoCard>> load_video_cards(db::Conn& c, const std::vector<Id>& ids,
+                                                std::optional<Id> viewer);
+
+/// "/v/<id>": the web client's page for a video.
+std::string share_url(Id video_id);
+/// The URL of one of a ready video's media files ("master.m3u8", "video.mp4",
+/// "poster.jpg"). Must match what the media routes serve.
+std::string card_media_url(Id video_id, std::string_view file);
+
+boost::json::object video_json(const VideoCard& card);
+boost::json::object author_json(const CardAuthor& a);
+
+}  // namespace riff::video
