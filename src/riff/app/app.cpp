@@ -111,7 +111,9 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   // Short videos: uploads, posting, the media pipeline on the job queue.
   // Video media lives under <data_dir>/videos, outside the public /media/ mount.
   const fs::path data(config.data_dir);
-  p->queue = std::make_unique<jobs::JobQueue>(*p->db, *p->ids, p->clock);
+  jobs::QueueOptions queue_options;
+  queue_options.lease_ms = std::int64_t{config.job_lease_seconds} * 1000;
+  p->queue = std::make_unique<jobs::JobQueue>(*p->db, *p->ids, p->clock, queue_options);
   jobs::WorkerOptions worker_options;
   worker_options.concurrency = config.media_jobs;
   p->worker = std::make_unique<jobs::Worker>(*p->queue, worker_options);

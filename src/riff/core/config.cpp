@@ -91,6 +91,8 @@ const std::vector<Key>& keys() {
        int_key(&Config::media_jobs, 0, 256)},
       {"max-video-seconds", "media.max_video_seconds", "longest video accepted, in seconds", false,
        int_key(&Config::max_video_seconds, 1, 86'400)},
+      {"job-lease-seconds", "jobs.lease_seconds", "how long a claimed job waits for its node before another resumes it",
+       false, int_key(&Config::job_lease_seconds, 2, 86'400)},
       {"session-days", "auth.session_days", "days a login lasts", false, int_key(&Config::session_days, 1, 3650)},
       {"login-failures-per-account", "auth.login_failures_per_account",
        "failed logins per account within the window before 429", false,
