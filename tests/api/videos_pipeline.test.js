@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 
 import { expectStatus, get, signup } from '../lib/http.js';
@@ -15,6 +16,35 @@ before(async () => {
   server = await startRiffd();
 });
 after(cleanupAll);
+
+/// A PNG whose header claims `side` x `side` pixels (the pixel data is cut short).
+function hugePng(side) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body) >>> 0);
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(side, 0);
+  ihdr.writeUInt32BE(side, 4);
+  ihdr[8] = 8; // 8-bit grayscale
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(Buffer.alloc((side + 1) * 4))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/// An MP4 whose movie and track headers claim a huge duration.
+function claimHugeDuration(mp4) {
+  const out = Buffer.from(mp4);
+  for (const box of ['mvhd', 'mdhd']) {
+    for (let i = out.indexOf(box); i >= 0; i = out.indexOf(box, i + 4)) {
+      if (out[i + 4] === 0) out.writeUInt32BE(0x7fffffff, i + 20); // version 0: duration after timescale
+    }
+  }
+  return out;
+}
 
 describe('posting and processing', () => {
   test('a posted clip is processing for its author, then ready with HLS, MP4, poster and an original sound', async () => {
@@ -80,6 +110,8 @@ describe('posting and processing', () => {
       ['truncated MP4', clip.subarray(0, Math.floor(clip.length * 0.6)), ['not_a_video', 'undecodable']],
       ['text named .mp4', Buffer.from('this is not a video at all\n'.repeat(20)), ['not_a_video']],
       ['audio only', audio, ['no_video_stream']],
+      ['a 20000x20000 image', hugePng(20000), ['too_large_dimensions']],
+      ['a claimed duration of 24 days', claimHugeDuration(clip), ['too_long']],
     ];
     const ids = [];
     for (const [name, bytes] of cases) {

@@ -232,6 +232,11 @@ MediaJobResult FfmpegCliProcessor::run(const MediaJobSpec& spec, const std::func
                              limits_, nullptr, cancelled);
   if (!probe.started) return crashed("cannot start ffprobe");
   if (probe.signal != 0 || probe.cancelled) return crashed(fmt::format("ffprobe ended by signal {}", probe.signal));
+  // FFmpeg refuses absurd picture sizes before we see them; say so plainly.
+  if (auto at = probe.err_tail.find("Picture size "); at != std::string::npos) {
+    std::string size = probe.err_tail.substr(at + 13, probe.err_tail.find(' ', at + 13) - at - 13);
+    return rejected("too_large_dimensions", "The picture is " + size + "; riff takes up to 4096x4096.");
+  }
   if (probe.exit_code != 0) {
     return rejected("not_a_video", "This file is not a video riff can read (" + last_line(probe.err_tail) + ").");
   }
