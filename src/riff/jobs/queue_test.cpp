@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <random>
@@ -17,24 +18,46 @@
 namespace riff::jobs {
 namespace {
 
-class JobQueueTest : public ::testing::Test {
+enum class Backend { kSqlite, kPostgres };
+
+/// On SQLite (a file), and on PostgreSQL in a schema of its own when
+/// RIFF_TEST_PG_URL is set.
+class JobQueueTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     std::random_device rd;
-    dir_ = std::filesystem::temp_directory_path() / ("riff-jobs-test-" + std::to_string(rd()) + std::to_string(rd()));
+    const std::string suffix = std::to_string(rd()) + std::to_string(rd());
+    dir_ = std::filesystem::temp_directory_path() / ("riff-jobs-test-" + suffix);
     std::filesystem::create_directories(dir_);
+    if (GetParam() == Backend::kPostgres) {
+      const char* url = std::getenv("RIFF_TEST_PG_URL");
+      if (url == nullptr || *url == '\0') GTEST_SKIP() << "RIFF_TEST_PG_URL is not set";
+      auto admin = db::open_postgres({.url = url, .pool_size = 1});
+      ASSERT_TRUE(admin) << admin.status().message();
+      admin_ = std::move(admin).value();
+      schema_ = "riff_jobs_test_" + suffix;
+      ASSERT_TRUE(admin_->exec("CREATE SCHEMA " + schema_));
+      pg_url_ = std::string(url) + (std::string(url).find('?') == std::string::npos ? "?" : "&") +
+                "options=-csearch_path%3D" + schema_;
+    }
     open();
   }
   void TearDown() override {
     db_.reset();
+    if (admin_) {
+      EXPECT_TRUE(admin_->exec("DROP SCHEMA " + schema_ + " CASCADE"));
+    }
     std::filesystem::remove_all(dir_);
   }
   void open() {
-    auto db = db::open_sqlite({.path = (dir_ / "riff.db").string()});
+    auto db = GetParam() == Backend::kPostgres ? db::open_postgres({.url = pg_url_, .pool_size = 8})
+                                               : db::open_sqlite({.path = (dir_ / "riff.db").string()});
     ASSERT_TRUE(db) << db.status().message();
     db_ = std::move(db).value();
     ASSERT_TRUE(db_->migrate(migrations()));
   }
+  std::unique_ptr<db::Database> admin_;
+  std::string schema_, pg_url_;
   QueueOptions options() {
     QueueOptions o;
     o.lease_ms = 10'000;
@@ -49,7 +72,7 @@ class JobQueueTest : public ::testing::Test {
   IdGenerator ids_{clock_};
 };
 
-TEST_F(JobQueueTest, EachJobIsClaimedByExactlyOneOfManyThreads) {
+TEST_P(JobQueueTest, EachJobIsClaimedByExactlyOneOfManyThreads) {
   JobQueue q(*db_, ids_, clock_, options());
   constexpr int kJobs = 40;
   for (int i = 0; i < kJobs; ++i) ASSERT_TRUE(q.enqueue("t", "{}"));
@@ -72,7 +95,7 @@ TEST_F(JobQueueTest, EachJobIsClaimedByExactlyOneOfManyThreads) {
   for (Id id : claimed) EXPECT_EQ(claimed.count(id), 1u);
 }
 
-TEST_F(JobQueueTest, OnlyDueJobsOfTheKindAreClaimed) {
+TEST_P(JobQueueTest, OnlyDueJobsOfTheKindAreClaimed) {
   JobQueue q(*db_, ids_, clock_, options());
   ASSERT_TRUE(q.enqueue("later", "{}", clock_.now_ms() + 5'000));
   ASSERT_TRUE(q.enqueue("other", "{}"));
@@ -84,7 +107,7 @@ TEST_F(JobQueueTest, OnlyDueJobsOfTheKindAreClaimed) {
   EXPECT_EQ((*j)->attempts, 1);
 }
 
-TEST_F(JobQueueTest, FailureRetriesWithExponentialBackoffThenFailsForGood) {
+TEST_P(JobQueueTest, FailureRetriesWithExponentialBackoffThenFailsForGood) {
   JobQueue q(*db_, ids_, clock_, options());
   Id id = *q.enqueue("t", R"({"a":1})");
   auto j1 = **q.claim("t");
@@ -109,7 +132,7 @@ TEST_F(JobQueueTest, FailureRetriesWithExponentialBackoffThenFailsForGood) {
   EXPECT_EQ(stored->last_error, "boom 3");
 }
 
-TEST_F(JobQueueTest, PermanentFailureIsNotRetried) {
+TEST_P(JobQueueTest, PermanentFailureIsNotRetried) {
   JobQueue q(*db_, ids_, clock_, options());
   Id id = *q.enqueue("t", "{}");
   auto j = **q.claim("t");
@@ -117,7 +140,7 @@ TEST_F(JobQueueTest, PermanentFailureIsNotRetried) {
   EXPECT_EQ(q.get(id)->state, JobState::kFailed);
 }
 
-TEST_F(JobQueueTest, ExpiredLeaseIsReclaimedAndTheOldClaimCanNoLongerFinish) {
+TEST_P(JobQueueTest, ExpiredLeaseIsReclaimedAndTheOldClaimCanNoLongerFinish) {
   JobQueue q(*db_, ids_, clock_, options());
   Id id = *q.enqueue("t", "{}");
   auto dead = **q.claim("t");
@@ -135,7 +158,7 @@ TEST_F(JobQueueTest, ExpiredLeaseIsReclaimedAndTheOldClaimCanNoLongerFinish) {
   EXPECT_EQ(q.get(id)->state, JobState::kDone);
 }
 
-TEST_F(JobQueueTest, QueuedAndLeasedJobsSurviveARestart) {
+TEST_P(JobQueueTest, QueuedAndLeasedJobsSurviveARestart) {
   Id queued, leased;
   {
     JobQueue q(*db_, ids_, clock_, options());
@@ -155,7 +178,7 @@ TEST_F(JobQueueTest, QueuedAndLeasedJobsSurviveARestart) {
   EXPECT_EQ(b.payload, "{\"n\":2}");
 }
 
-TEST_F(JobQueueTest, WorkerRunsJobsConcurrentlyUpToItsLimitAndStopsCleanly) {
+TEST_P(JobQueueTest, WorkerRunsJobsConcurrentlyUpToItsLimitAndStopsCleanly) {
   SystemClock real;
   IdGenerator ids(real);
   JobQueue q(*db_, ids, real, options());
@@ -182,6 +205,11 @@ TEST_F(JobQueueTest, WorkerRunsJobsConcurrentlyUpToItsLimitAndStopsCleanly) {
   auto rows = db_->query("SELECT COUNT(*) FROM jobs WHERE state = 2");
   EXPECT_EQ((*rows)[0].i64(0), 8);
 }
+
+INSTANTIATE_TEST_SUITE_P(Db, JobQueueTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const ::testing::TestParamInfo<Backend>& i) {
+                           return i.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+                         });
 
 }  // namespace
 }  // namespace riff::jobs
