@@ -128,6 +128,8 @@ Response search(EngagementModule& m, Request& req) {
           {"title", h.sound.title},
           {"creator_id", h.sound.creator_id ? json::value(id_to_string(*h.sound.creator_id))
                                             : json::value(nullptr)},
+          {"creator_handle",
+           h.sound.creator_handle ? json::value(*h.sound.creator_handle) : json::value(nullptr)},
           {"reusable", h.sound.reusable},
           {"use_count", h.use_count},
           {"duration_ms", h.duration_ms}});
@@ -136,7 +138,8 @@ Response search(EngagementModule& m, Request& req) {
   } else if (type == "hashtags") {
     auto r = net::value_or_throw(m.search().hashtags(q, page));
     for (const auto& h : r.items)
-      items.push_back(json::object{{"tag", h.tag}, {"use_count", h.use_count}});
+      items.push_back(
+          json::object{{"tag", h.tag}, {"use_count", h.use_count}, {"video_count", h.use_count}});
     next = r.next_cursor;
   } else {
     throw HttpError(net::problem_from(
@@ -296,9 +299,10 @@ void mount_engagement_routes(net::Router& r, EngagementModule& m) {
   // Discovery
   r.get("/api/v1/hashtags/{tag}", bind([](EngagementModule& m, Request& req) {
           auto h = net::value_or_throw(m.discovery().hashtag(req.param("tag"), viewer_of(req)));
-          return net::json_response(
-              200, json::object{
-                       {"tag", h.tag}, {"use_count", h.use_count}, {"view_count", h.view_count}});
+          return net::json_response(200, json::object{{"tag", h.tag},
+                                                      {"use_count", h.use_count},
+                                                      {"video_count", h.use_count},
+                                                      {"view_count", h.view_count}});
         }),
         anyone);
   r.get("/api/v1/hashtags/{tag}/videos", bind([](EngagementModule& m, Request& req) {

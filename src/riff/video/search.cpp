@@ -258,8 +258,9 @@ Result<Page<SoundHit>> SearchService::sounds(std::string_view q, std::optional<I
   RIFF_ASSIGN_OR_RETURN(
       db::Rows rows,
       db_.query(
-          "SELECT s.id, s.title, s.creator_id, s.reusable, s.use_count, s.duration_ms FROM sounds s"
-          " WHERE lower(s.title) LIKE $2 ESCAPE '\\'"
+          "SELECT s.id, s.title, s.creator_id, s.reusable, s.use_count, s.duration_ms, cu.handle"
+          " FROM sounds s LEFT JOIN users cu ON cu.id = s.creator_id WHERE lower(s.title) LIKE $2 "
+          "ESCAPE '\\'"
           " AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker_id = s.creator_id AND "
           "b.blocked_id = $1)"
           "   OR (b.blocker_id = $1 AND b.blocked_id = s.creator_id))"
@@ -270,7 +271,8 @@ Result<Page<SoundHit>> SearchService::sounds(std::string_view q, std::optional<I
               " ORDER BY s.use_count DESC, s.id DESC LIMIT $3 OFFSET $4",
           {viewer.value_or(0), "%" + like_prefix(name), page.limit + 1, offset}));
   for (const auto& r : rows) {
-    out.items.push_back({{r.i64(0), r.str(1), r.opt_i64(2), r.boolean(3)}, r.i64(4), r.i64(5)});
+    out.items.push_back(
+        {{r.i64(0), r.str(1), r.opt_i64(2), r.boolean(3), r.opt_str(6)}, r.i64(4), r.i64(5)});
   }
   if (static_cast<int>(out.items.size()) > page.limit) {
     out.items.resize(static_cast<std::size_t>(page.limit));
