@@ -89,6 +89,12 @@ CREATE INDEX videos_search ON videos USING GIN (search_tsv))sql"},
 CREATE INDEX videos_popular ON videos (status, like_count, id);
 CREATE INDEX sounds_title ON sounds (title))sql",
        std::nullopt},
+      // For You's recent pool and profile grids walk these instead of sorting
+      // every ready video (or every video of an author).
+      {225, "video_recent_indexes", R"sql(
+CREATE INDEX videos_recent ON videos (status, id);
+CREATE INDEX videos_author_recent ON videos (author_id, id))sql",
+       std::nullopt},
   };
 }
 
