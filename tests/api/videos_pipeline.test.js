@@ -75,6 +75,10 @@ describe('posting and processing', () => {
     assert.match(master.text, /#EXT-X-STREAM-INF:.*RESOLUTION=/);
     const variants = master.text.split('\n').filter((l) => l && !l.startsWith('#'));
     assert.ok(variants.length >= 2, 'at least two renditions');
+    for (const inf of master.text.split('\n').filter((l) => l.startsWith('#EXT-X-STREAM-INF'))) {
+      assert.match(inf, /BANDWIDTH=\d+/);
+      assert.match(inf, /CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2"/);
+    }
     const base = v.hls_url.replace(/master\.m3u8$/, '');
     const playlist = await get(server, base + variants[0]);
     expectStatus(playlist, 200);

@@ -15,6 +15,8 @@
 #include <cstdlib>
 #include <fmt/format.h>
 
+#include <fstream>
+
 namespace riff::video {
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -64,6 +66,7 @@ std::pair<int, int> fit(int w, int h, int short_max) {
 struct Probe {
   bool has_video = false, has_audio = false;
   int width = 0, height = 0;
+  int level = 0;  // H.264 level_idc of the first video stream
   double duration_s = -1;
 };
 
@@ -95,6 +98,7 @@ Probe parse_probe(const std::string& text) {
         p.has_video = true;
         p.width = static_cast<int>(num(so.if_contains("width")));
         p.height = static_cast<int>(num(so.if_contains("height")));
+        p.level = static_cast<int>(num(so.if_contains("level")));
         int rotation = 0;
         if (auto* tags = so.if_contains("tags"); tags && tags->is_object()) {
           rotation = static_cast<int>(num(tags->as_object().if_contains("rotate")));
@@ -117,6 +121,20 @@ std::string last_line(const std::string& s) {
   while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
   auto nl = t.rfind('\n');
   return nl == std::string::npos ? t : t.substr(nl + 1);
+}
+
+/// Adds CODECS="<codecs>" to each variant of a master playlist that lacks it.
+void add_missing_codecs(const fs::path& master, const std::string& codecs) {
+  std::ifstream in(master);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    if (line.rfind("#EXT-X-STREAM-INF:", 0) == 0 && line.find("CODECS=") == std::string::npos) {
+      line += ",CODECS=\"" + codecs + "\"";
+    }
+    out += line + "\n";
+  }
+  in.close();
+  std::ofstream(master, std::ios::trunc) << out;
 }
 
 }  // namespace
@@ -301,7 +319,9 @@ MediaJobResult FfmpegCliProcessor::run(const MediaJobSpec& spec, const std::func
   const double dur_s = p.duration_s > 0 ? p.duration_s : spec.max_duration_ms / 1000.0;
   a.insert(a.end(), {"-filter_complex", filter, "-map", "[v]"});
   if (has_audio) a.insert(a.end(), {"-map", audio_map, "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-ar", "44100"});
-  a.insert(a.end(), {"-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-g", "60",
+  // Fixed 2 s GOPs so that the top HLS rendition can reuse these frames as they are.
+  a.insert(a.end(), {"-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-maxrate", "3000k", "-bufsize",
+                     "6000k", "-pix_fmt", "yuv420p", "-g", "60", "-keyint_min", "60", "-sc_threshold", "0",
                      "-t", fmt::format("{:.3f}", std::min(dur_s, spec.max_duration_ms / 1000.0)), "-movflags",
                      "+faststart", "-progress", "pipe:1", "-nostats", (spec.out_dir / "video.mp4").string()});
   auto on_progress = [&](double lo, double hi) {
@@ -329,20 +349,20 @@ MediaJobResult FfmpegCliProcessor::run(const MediaJobSpec& spec, const std::func
   out_w = out.width;
   out_h = out.height;
 
-  // 3. The HLS ladder (fMP4 segments): the composed size and 480 on the short side.
+  // 3. The HLS ladder (fMP4 segments): the composed video as it is (no second
+  // encode) and a re-encode at 480 on the short side.
   auto [w2, h2] = fit(out_w, out_h, 480);
   std::vector<std::string> h = {ffmpeg_, "-nostdin", "-hide_banner", "-v", "error", "-y", "-i",
                                 (spec.out_dir / "video.mp4").string(), "-filter_complex",
-                                fmt::format("[0:v]split=2[a][b];[a]null[v0];[b]scale={}:{}[v1]", w2, h2),
-                                "-map", "[v0]"};
+                                fmt::format("[0:v]scale={}:{},setsar=1[v1]", w2, h2), "-map", "0:v:0"};
   if (has_audio) h.insert(h.end(), {"-map", "0:a:0"});
   h.insert(h.end(), {"-map", "[v1]"});
   if (has_audio) h.insert(h.end(), {"-map", "0:a:0"});
-  h.insert(h.end(), {"-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "60", "-keyint_min",
-                     "60", "-sc_threshold", "0", "-b:v:0", "2500k", "-maxrate:v:0", "2800k", "-bufsize:v:0", "5000k",
-                     "-b:v:1", "1000k", "-maxrate:v:1", "1100k", "-bufsize:v:1", "2000k"});
-  if (has_audio) h.insert(h.end(), {"-c:a", "aac", "-b:a", "128k", "-ac", "2"});
-  h.insert(h.end(), {"-f", "hls", "-hls_time", "4", "-hls_playlist_type", "vod", "-hls_segment_type", "fmp4",
+  h.insert(h.end(), {"-c:v:0", "copy", "-c:v:1", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "60",
+                     "-keyint_min", "60", "-sc_threshold", "0", "-b:v:1", "1000k", "-maxrate:v:1", "1100k",
+                     "-bufsize:v:1", "2000k"});
+  if (has_audio) h.insert(h.end(), {"-c:a", "copy"});
+  h.insert(h.end(), {"-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod", "-hls_segment_type", "fmp4",
                      "-hls_segment_filename", (spec.out_dir / "v%v/seg%03d.m4s").string(), "-hls_fmp4_init_filename",
                      "init.mp4", "-master_pl_name", "master.m3u8", "-var_stream_map",
                      has_audio ? "v:0,a:0,name:720 v:1,a:1,name:480" : "v:0,name:720 v:1,name:480", "-progress",
@@ -352,6 +372,11 @@ MediaJobResult FfmpegCliProcessor::run(const MediaJobSpec& spec, const std::func
     return crashed(fmt::format("ffmpeg (hls) ended by signal {}", hls.signal));
   }
   if (hls.exit_code != 0) return crashed("ffmpeg (hls) failed: " + last_line(hls.err_tail));
+
+  // FFmpeg leaves CODECS out for a copied stream; players (Safari) want it.
+  // Ours is always libx264 High profile.
+  add_missing_codecs(spec.out_dir / "master.m3u8",
+                     fmt::format("avc1.6400{:02x}{}", std::clamp(out.level, 10, 62), has_audio ? ",mp4a.40.2" : ""));
 
   // 4. Poster, preview and the sound.
   const double at = std::min(1.0, out.duration_s / 2);
