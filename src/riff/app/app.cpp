@@ -116,6 +116,12 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   p->queue = std::make_unique<jobs::JobQueue>(*p->db, *p->ids, p->clock, queue_options);
   jobs::WorkerOptions worker_options;
   worker_options.concurrency = config.media_jobs;
+  Parts* parts = p.get();  // owns the worker and the pipeline; the worker stops first (serve())
+  worker_options.after_reclaim = [parts] {
+    if (auto n = parts->pipeline->fail_abandoned(); n && *n > 0) {
+      spdlog::warn("pipeline: {} videos failed after their jobs ran out of attempts", *n);
+    }
+  };
   p->worker = std::make_unique<jobs::Worker>(*p->queue, worker_options);
   video::UploadOptions upload_options;
   upload_options.dir = data / "uploads";

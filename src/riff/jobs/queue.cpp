@@ -30,14 +30,14 @@ JobQueue::JobQueue(db::Database& db, IdGenerator& ids, const Clock& clock, Queue
     : db_(db), ids_(ids), clock_(clock), options_(options) {}
 
 Result<Id> JobQueue::enqueue(db::Conn& c, std::string_view kind, std::string_view payload, std::int64_t run_at,
-                             int max_attempts) {
+                             int max_attempts, std::optional<Id> subject_id) {
   const Id id = ids_.next();
   const std::int64_t now = clock_.now_ms();
   if (run_at == 0) run_at = now;
   if (max_attempts <= 0) max_attempts = options_.default_max_attempts;
   RIFF_RETURN_IF_ERROR(c.exec("INSERT INTO jobs (id, kind, payload, state, attempts, max_attempts, run_at,"
-                              " created_at, updated_at) VALUES ($1, $2, $3, 0, 0, $4, $5, $6, $6)",
-                              {id, kind, payload, max_attempts, run_at, now})
+                              " created_at, updated_at, subject_id) VALUES ($1, $2, $3, 0, 0, $4, $5, $6, $6, $7)",
+                              {id, kind, payload, max_attempts, run_at, now, subject_id})
                            .status()
                            .with_context("enqueue job"));
   return id;

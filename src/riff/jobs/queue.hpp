@@ -54,9 +54,10 @@ class JobQueue {
   JobQueue(db::Database& db, IdGenerator& ids, const Clock& clock, QueueOptions options = {});
 
   /// Queues a job in the caller's transaction (so it exists iff the caller's
-  /// change commits). `run_at` 0 means now.
+  /// change commits). `run_at` 0 means now. `subject_id` names what the job
+  /// is about, for the caller's own queries on the jobs table.
   Result<Id> enqueue(db::Conn& c, std::string_view kind, std::string_view payload, std::int64_t run_at = 0,
-                     int max_attempts = 0);
+                     int max_attempts = 0, std::optional<Id> subject_id = std::nullopt);
   /// enqueue() in its own transaction.
   Result<Id> enqueue(std::string_view kind, std::string_view payload, std::int64_t run_at = 0,
                      int max_attempts = 0);

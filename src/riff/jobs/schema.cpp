@@ -25,6 +25,12 @@ CREATE TABLE jobs (
 CREATE INDEX jobs_due ON jobs (state, kind, run_at);
 CREATE INDEX jobs_lease ON jobs (state, lease_until))sql",
        std::nullopt},
+      // What a job is about (a video for "transcode"), so that its owner can
+      // find jobs that failed for good without parsing payloads.
+      {51, "jobs_subject", R"sql(
+ALTER TABLE jobs ADD COLUMN subject_id BIGINT;
+CREATE INDEX jobs_subject ON jobs (kind, state, subject_id))sql",
+       std::nullopt},
   };
 }
 

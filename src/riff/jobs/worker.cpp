@@ -52,7 +52,10 @@ void Worker::run_loop() {
 }
 
 bool Worker::run_one() {
-  if (auto n = queue_.reclaim_expired(); n && *n > 0) spdlog::info("jobs: reclaimed {} expired leases", *n);
+  if (auto n = queue_.reclaim_expired(); n && *n > 0) {
+    spdlog::info("jobs: reclaimed {} expired leases", *n);
+    if (options_.after_reclaim) options_.after_reclaim();
+  }
   for (const auto& [kind, handler] : handlers_) {
     if (stopping_) return false;
     auto claimed = queue_.claim(kind);

@@ -58,6 +58,9 @@ struct WorkerOptions {
   int concurrency = 0;             // 0 = one per core
   std::int64_t poll_ms = 1'000;    // how often idle threads look for due jobs
   std::int64_t heartbeat_ms = 0;   // 0 = a third of the lease
+  /// Runs after reclaim_expired() touched jobs (some may have run out of
+  /// attempts), so owners can react to jobs that failed for good that way.
+  std::function<void()> after_reclaim;
 };
 
 class Worker {

@@ -109,6 +109,13 @@ void Pipeline::notify_mentions(Id video_id) {
   notifications_->publish(made);
 }
 
+Result<std::int64_t> Pipeline::fail_abandoned() {
+  return db_.exec("UPDATE videos SET status = 2, failure_reason = 'processing_failed',"
+                  " failure_message = 'riff could not process this video. Try another file.', updated_at = $1"
+                  " WHERE status = 0 AND id IN (SELECT subject_id FROM jobs WHERE kind = $2 AND state = 3)",
+                  {clock_.now_ms(), kTranscodeJob});
+}
+
 jobs::JobOutcome Pipeline::handle(jobs::JobContext& ctx) {
   const jobs::Job& job = ctx.job();
   boost::system::error_code jec;

@@ -77,6 +77,9 @@ class Pipeline {
 
   /// The handler of kTranscodeJob jobs.
   jobs::JobOutcome handle(jobs::JobContext& ctx);
+  /// Fails the videos whose transcode job failed for good without a verdict
+  /// (its node died on the last attempt). Returns how many.
+  Result<std::int64_t> fail_abandoned();
 
  private:
   Status mark_failed(Id video_id, const std::string& reason, const std::string& message);

@@ -179,7 +179,7 @@ Result<VideoView> VideoService::post(Id author_id, const PostInput& in) {
             .status());
     RIFF_RETURN_IF_ERROR(link_caption(c, ids_, now, v.id, v.caption));
     boost::json::object payload{{"video_id", id_to_string(v.id)}, {"upload_id", id_to_string(upload.id)}};
-    RIFF_RETURN_IF_ERROR(queue_.enqueue(c, kTranscodeJob, boost::json::serialize(payload)).status());
+    RIFF_RETURN_IF_ERROR(queue_.enqueue(c, kTranscodeJob, boost::json::serialize(payload), 0, 0, v.id).status());
     return v;
   });
   if (!created) return created.status();

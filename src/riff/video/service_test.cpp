@@ -241,6 +241,22 @@ TEST_P(CreateSideTest, RejectedFilesFailForGoodAndCrashesRetry) {
   EXPECT_EQ(unwrap(videos_->get(ana.id, flaky)).video.status, VideoStatus::kReady);
 }
 
+TEST_P(CreateSideTest, AVideoWhoseJobRanOutOfLeasesFailsInsteadOfStayingProcessing) {
+  auto ana = make_user("ana");
+  PostInput in;
+  in.upload_id = full_upload(ana.id);
+  Id id = unwrap(videos_->post(ana.id, in)).video.id;
+  for (int i = 0; i < queue_->options().default_max_attempts; ++i) {
+    ASSERT_TRUE(unwrap(queue_->claim(kTranscodeJob)).has_value());  // a node takes it and dies
+    clock_.advance_ms(queue_->options().lease_ms + 1);
+    unwrap(queue_->reclaim_expired());
+  }
+  EXPECT_EQ(unwrap(pipeline_->fail_abandoned()), 1);
+  Video v = unwrap(videos_->get(ana.id, id)).video;
+  EXPECT_EQ(v.status, VideoStatus::kFailed);
+  EXPECT_EQ(v.failure_reason, "processing_failed");
+}
+
 TEST_P(CreateSideTest, SoundsDuetsAndDeletionKeepCountersExact) {
   auto ana = make_user("ana"), ben = make_user("ben");
   VideoView original = ready_video(ana.id);
