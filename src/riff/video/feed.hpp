@@ -49,8 +49,8 @@ class EngagementRanker final : public ForYouRanker {
   Result<std::vector<Id>> rank(db::Conn& c, std::optional<Id> viewer,
                                const std::unordered_set<Id>& exclude, int limit) override;
 
-  static constexpr int kRecentPool = 1000;
-  static constexpr int kPopularPool = 300;
+  static constexpr int kRecentPool = 400;
+  static constexpr int kPopularPool = 200;
 
  private:
   const Clock& clock_;
