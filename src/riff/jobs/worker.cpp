@@ -52,9 +52,16 @@ void Worker::run_loop() {
 }
 
 bool Worker::run_one() {
-  if (auto n = queue_.reclaim_expired(); n && *n > 0) {
-    spdlog::info("jobs: reclaimed {} expired leases", *n);
-    if (options_.after_reclaim) options_.after_reclaim();
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now().time_since_epoch())
+                       .count();
+  std::int64_t due = next_reclaim_ms_.load();
+  const std::int64_t every = std::max<std::int64_t>(options_.poll_ms, queue_.options().lease_ms / 4);
+  if (now >= due && next_reclaim_ms_.compare_exchange_strong(due, now + every)) {
+    if (auto n = queue_.reclaim_expired(); n && *n > 0) {
+      spdlog::info("jobs: reclaimed {} expired leases", *n);
+      if (options_.after_reclaim) options_.after_reclaim();
+    }
   }
   for (const auto& [kind, handler] : handlers_) {
     if (stopping_) return false;

@@ -90,6 +90,7 @@ class Worker {
   std::mutex mu_;
   std::condition_variable cv_;
   std::map<Id, Job> running_;  // guarded by mu_
+  std::atomic<std::int64_t> next_reclaim_ms_{0};  // steady-clock ms; reclaim is a write, so not on every poll
   bool started_ = false;
 };
 
