@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { after, describe, test } from 'node:test';
 
 import { expectStatus, get, request, signup, sleep } from '../lib/http.js';
@@ -74,6 +75,8 @@ describe('pipeline recovery', () => {
     assert.equal(v.status, 'ready', JSON.stringify(v.failure));
     const m = await fetch(second.url + v.hls_url);
     assert.equal(m.status, 200);
+    const left = fs.readdirSync(path.join(second.dataDir, 'videos')).filter((n) => n.startsWith('.tmp-'));
+    assert.deepEqual(left, [], 'no temp dirs left behind');
     await second.stop();
   });
 });

@@ -151,7 +151,11 @@ jobs::JobOutcome Pipeline::handle(jobs::JobContext& ctx) {
   if (v.duet_of) spec.duet_with = options_.videos_dir / id_to_string(*v.duet_of) / "video.mp4";
   spec.out_dir = options_.videos_dir / (".tmp-" + id_to_string(v.id) + "-" + std::to_string(job.attempts));
   std::error_code ec;
-  fs::remove_all(spec.out_dir, ec);
+  // Earlier attempts killed midway (a node died) leave their temp dirs.
+  const std::string stale = ".tmp-" + id_to_string(v.id) + "-";
+  for (const auto& e : fs::directory_iterator(options_.videos_dir, ec)) {
+    if (e.path().filename().string().rfind(stale, 0) == 0) fs::remove_all(e.path(), ec);
+  }
   fs::create_directories(spec.out_dir, ec);
   if (ec) return jobs::JobOutcome::retry("create " + spec.out_dir.string() + ": " + ec.message());
 
