@@ -33,7 +33,7 @@ struct Job {
   std::string kind;
   std::string payload;  // JSON text
   JobState state = JobState::kQueued;
-  int attempts = 0;     // claims so far, including the current one
+  int attempts = 0;  // claims so far, including the current one
   int max_attempts = 0;
   std::int64_t run_at = 0;
   std::string lease_token;  // set on a claimed job
@@ -56,8 +56,9 @@ class JobQueue {
   /// Queues a job in the caller's transaction (so it exists iff the caller's
   /// change commits). `run_at` 0 means now. `subject_id` names what the job
   /// is about, for the caller's own queries on the jobs table.
-  Result<Id> enqueue(db::Conn& c, std::string_view kind, std::string_view payload, std::int64_t run_at = 0,
-                     int max_attempts = 0, std::optional<Id> subject_id = std::nullopt);
+  Result<Id> enqueue(db::Conn& c, std::string_view kind, std::string_view payload,
+                     std::int64_t run_at = 0, int max_attempts = 0,
+                     std::optional<Id> subject_id = std::nullopt);
   /// enqueue() in its own transaction.
   Result<Id> enqueue(std::string_view kind, std::string_view payload, std::int64_t run_at = 0,
                      int max_attempts = 0);

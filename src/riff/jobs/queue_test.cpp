@@ -1,6 +1,8 @@
 // The job queue's promises: exclusive claims under concurrency, retries with
 // backoff, reclaimed leases, and state that outlives the queue object.
 
+#include "riff/jobs/queue.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -11,7 +13,6 @@
 #include <set>
 #include <thread>
 
-#include "riff/jobs/queue.hpp"
 #include "riff/jobs/schema.hpp"
 #include "riff/jobs/worker.hpp"
 
@@ -50,8 +51,9 @@ class JobQueueTest : public ::testing::TestWithParam<Backend> {
     std::filesystem::remove_all(dir_);
   }
   void open() {
-    auto db = GetParam() == Backend::kPostgres ? db::open_postgres({.url = pg_url_, .pool_size = 8})
-                                               : db::open_sqlite({.path = (dir_ / "riff.db").string()});
+    auto db = GetParam() == Backend::kPostgres
+                  ? db::open_postgres({.url = pg_url_, .pool_size = 8})
+                  : db::open_sqlite({.path = (dir_ / "riff.db").string()});
     ASSERT_TRUE(db) << db.status().message();
     db_ = std::move(db).value();
     ASSERT_TRUE(db_->migrate(migrations()));
@@ -197,7 +199,8 @@ TEST_P(JobQueueTest, WorkerRunsJobsConcurrentlyUpToItsLimitAndStopsCleanly) {
     return JobOutcome::done();
   });
   w.start();
-  for (int i = 0; i < 500 && done < 8; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 500 && done < 8; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   w.stop();
   EXPECT_EQ(done.load(), 8);
   EXPECT_LE(peak.load(), 3);

@@ -7,13 +7,19 @@
 namespace riff::jobs {
 
 Worker::Worker(JobQueue& queue, WorkerOptions options) : queue_(queue), options_(options) {
-  if (options_.concurrency <= 0) options_.concurrency = std::max(1u, std::thread::hardware_concurrency());
-  if (options_.heartbeat_ms <= 0) options_.heartbeat_ms = std::max<std::int64_t>(queue.options().lease_ms / 3, 10);
+  if (options_.concurrency <= 0)
+    options_.concurrency = std::max(1u, std::thread::hardware_concurrency());
+  if (options_.heartbeat_ms <= 0)
+    options_.heartbeat_ms = std::max<std::int64_t>(queue.options().lease_ms / 3, 10);
 }
 
-Worker::~Worker() { stop(); }
+Worker::~Worker() {
+  stop();
+}
 
-void Worker::handle(std::string kind, JobHandler handler) { handlers_[std::move(kind)] = std::move(handler); }
+void Worker::handle(std::string kind, JobHandler handler) {
+  handlers_[std::move(kind)] = std::move(handler);
+}
 
 void Worker::start() {
   std::lock_guard lock(mu_);
@@ -35,7 +41,9 @@ void Worker::stop() {
   threads_.clear();
 }
 
-void Worker::wake() { cv_.notify_all(); }
+void Worker::wake() {
+  cv_.notify_all();
+}
 
 void Worker::run_loop() {
   while (!stopping_) {
@@ -47,7 +55,8 @@ void Worker::run_loop() {
     }
     if (worked) continue;
     std::unique_lock lock(mu_);
-    cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms), [this] { return stopping_.load(); });
+    cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms),
+                 [this] { return stopping_.load(); });
   }
 }
 
@@ -56,7 +65,8 @@ bool Worker::run_one() {
                        std::chrono::steady_clock::now().time_since_epoch())
                        .count();
   std::int64_t due = next_reclaim_ms_.load();
-  const std::int64_t every = std::max<std::int64_t>(options_.poll_ms, queue_.options().lease_ms / 4);
+  const std::int64_t every =
+      std::max<std::int64_t>(options_.poll_ms, queue_.options().lease_ms / 4);
   if (now >= due && next_reclaim_ms_.compare_exchange_strong(due, now + every)) {
     if (auto n = queue_.reclaim_expired(); n && *n > 0) {
       spdlog::info("jobs: reclaimed {} expired leases", *n);
@@ -88,7 +98,8 @@ bool Worker::run_one() {
       running_.erase(job.id);
     }
     if (outcome.kind == JobOutcome::Kind::kDone) {
-      if (auto st = queue_.complete(job); !st) spdlog::warn("jobs: complete {}: {}", job.id, st.message());
+      if (auto st = queue_.complete(job); !st)
+        spdlog::warn("jobs: complete {}: {}", job.id, st.message());
     } else {
       auto st = queue_.fail(job, outcome.error, outcome.kind == JobOutcome::Kind::kFailPermanently);
       if (!st) {
@@ -105,12 +116,14 @@ bool Worker::run_one() {
 
 void Worker::heartbeat_loop() {
   std::unique_lock lock(mu_);
-  while (!cv_.wait_for(lock, std::chrono::milliseconds(options_.heartbeat_ms), [this] { return stopping_.load(); })) {
+  while (!cv_.wait_for(lock, std::chrono::milliseconds(options_.heartbeat_ms),
+                       [this] { return stopping_.load(); })) {
     std::vector<Job> held;
     for (const auto& [id, job] : running_) held.push_back(job);
     lock.unlock();
     for (const auto& job : held) {
-      if (auto st = queue_.heartbeat(job); !st) spdlog::warn("jobs: heartbeat {}: {}", job.id, st.message());
+      if (auto st = queue_.heartbeat(job); !st)
+        spdlog::warn("jobs: heartbeat {}: {}", job.id, st.message());
     }
     lock.lock();
   }

@@ -55,9 +55,9 @@ class JobContext {
 using JobHandler = std::function<JobOutcome(JobContext&)>;
 
 struct WorkerOptions {
-  int concurrency = 0;             // 0 = one per core
-  std::int64_t poll_ms = 1'000;    // how often idle threads look for due jobs
-  std::int64_t heartbeat_ms = 0;   // 0 = a third of the lease
+  int concurrency = 0;            // 0 = one per core
+  std::int64_t poll_ms = 1'000;   // how often idle threads look for due jobs
+  std::int64_t heartbeat_ms = 0;  // 0 = a third of the lease
   /// Runs after reclaim_expired() touched jobs (some may have run out of
   /// attempts), so owners can react to jobs that failed for good that way.
   std::function<void()> after_reclaim;
@@ -90,7 +90,8 @@ class Worker {
   std::mutex mu_;
   std::condition_variable cv_;
   std::map<Id, Job> running_;  // guarded by mu_
-  std::atomic<std::int64_t> next_reclaim_ms_{0};  // steady-clock ms; reclaim is a write, so not on every poll
+  std::atomic<std::int64_t> next_reclaim_ms_{
+      0};  // steady-clock ms; reclaim is a write, so not on every poll
   bool started_ = false;
 };
 

@@ -66,13 +66,15 @@ bool etag_listed(std::string_view inm, std::string_view etag) {
 
 }  // namespace
 
-std::optional<Response> file_response(const Request& req, const std::string& path, std::string_view cache_control) {
+std::optional<Response> file_response(const Request& req, const std::string& path,
+                                      std::string_view cache_control) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   const auto size = static_cast<std::uint64_t>(st.st_size);
-  const std::string etag = fmt::format("\"{:x}-{:x}\"", size,
-                                       static_cast<std::uint64_t>(st.st_mtim.tv_sec) * 1'000'000'000ull +
-                                           static_cast<std::uint64_t>(st.st_mtim.tv_nsec));
+  const std::string etag =
+      fmt::format("\"{:x}-{:x}\"", size,
+                  static_cast<std::uint64_t>(st.st_mtim.tv_sec) * 1'000'000'000ull +
+                      static_cast<std::uint64_t>(st.st_mtim.tv_nsec));
   Response r;
   r.headers.add("Content-Type", std::string(StaticFiles::content_type_for(path)));
   r.headers.add("ETag", etag);

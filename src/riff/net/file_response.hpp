@@ -16,6 +16,7 @@ namespace riff::net {
 
 /// The response for a GET/HEAD of `path`, or nullopt when it is not a
 /// regular file. `cache_control` is sent as is.
-std::optional<Response> file_response(const Request& req, const std::string& path, std::string_view cache_control);
+std::optional<Response> file_response(const Request& req, const std::string& path,
+                                      std::string_view cache_control);
 
 }  // namespace riff::net

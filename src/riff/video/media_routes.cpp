@@ -24,7 +24,8 @@ class DecisionCache {
     const std::pair<Id, Id> key{viewer.value_or(0), video_id};
     {
       std::lock_guard lock(mu_);
-      if (auto it = entries_.find(key); it != entries_.end() && it->second.until > now) return it->second.allowed;
+      if (auto it = entries_.find(key); it != entries_.end() && it->second.until > now)
+        return it->second.allowed;
     }
     auto v = videos.get(viewer, video_id);
     if (!v && v.status().code() != Code::kNotFound) throw HttpError(v.status());
@@ -45,7 +46,9 @@ class DecisionCache {
   std::map<std::pair<Id, Id>, Entry> entries_;
 };
 
-[[noreturn]] void not_found() { throw HttpError(404, "not-found", "Not found", "No such file."); }
+[[noreturn]] void not_found() {
+  throw HttpError(404, "not-found", "Not found", "No such file.");
+}
 
 /// A relative path of plain segments (letters, digits, '_', '-', '.'), no "..".
 bool safe_relative(std::string_view p) {
@@ -57,7 +60,8 @@ bool safe_relative(std::string_view p) {
     auto seg = p.substr(start, end - start);
     if (seg.empty() || seg == "." || seg == ".." || seg.front() == '.') return false;
     for (char c : seg) {
-      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) return false;
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
+        return false;
     }
     start = end + 1;
   }
@@ -72,29 +76,35 @@ void mount_media_routes(net::Router& router, VideoService& videos, SoundService&
   net::RouteOptions optional;
   optional.auth = net::Auth::kOptional;
 
-  router.get("/api/v1/videos/{id}/media/{file*}", [cache, &videos](Request& req) {
-    auto id = parse_id(req.param("id"));
-    std::string_view file = req.param("file");
-    if (!id || !safe_relative(file)) not_found();
-    std::optional<Id> viewer;
-    if (req.principal) viewer = req.principal->user_id;
-    if (!cache->allowed(viewer, *id, videos)) not_found();
-    auto path = (videos.paths().dir_of(*id) / std::string(file)).string();
-    auto r = net::file_response(req, path, "private, max-age=300");
-    if (!r) not_found();
-    return std::move(*r);
-  }, optional);
+  router.get(
+      "/api/v1/videos/{id}/media/{file*}",
+      [cache, &videos](Request& req) {
+        auto id = parse_id(req.param("id"));
+        std::string_view file = req.param("file");
+        if (!id || !safe_relative(file)) not_found();
+        std::optional<Id> viewer;
+        if (req.principal) viewer = req.principal->user_id;
+        if (!cache->allowed(viewer, *id, videos)) not_found();
+        auto path = (videos.paths().dir_of(*id) / std::string(file)).string();
+        auto r = net::file_response(req, path, "private, max-age=300");
+        if (!r) not_found();
+        return std::move(*r);
+      },
+      optional);
 
-  router.get("/api/v1/sounds/{id}/audio", [&sounds](Request& req) {
-    auto id = parse_id(req.param("id"));
-    if (!id) not_found();
-    std::optional<Id> viewer;
-    if (req.principal) viewer = req.principal->user_id;
-    auto path = net::value_or_throw(sounds.audio_file(viewer, *id));
-    auto r = net::file_response(req, path.string(), "private, max-age=300");
-    if (!r) not_found();
-    return std::move(*r);
-  }, optional);
+  router.get(
+      "/api/v1/sounds/{id}/audio",
+      [&sounds](Request& req) {
+        auto id = parse_id(req.param("id"));
+        if (!id) not_found();
+        std::optional<Id> viewer;
+        if (req.principal) viewer = req.principal->user_id;
+        auto path = net::value_or_throw(sounds.audio_file(viewer, *id));
+        auto r = net::file_response(req, path.string(), "private, max-age=300");
+        if (!r) not_found();
+        return std::move(*r);
+      },
+      optional);
 }
 
 }  // namespace riff::video

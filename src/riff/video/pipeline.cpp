@@ -12,16 +12,24 @@
 namespace riff::video {
 namespace fs = std::filesystem;
 
-Pipeline::Pipeline(db::Database& db, IdGenerator& ids, const Clock& clock, UploadService& uploads, SoundService& sounds,
-                   MediaProcessor& processor, accounts::NotificationService* notifications, PipelineOptions options)
-    : db_(db), ids_(ids), clock_(clock), uploads_(uploads), sounds_(sounds), processor_(processor),
-      notifications_(notifications), options_(std::move(options)) {}
+Pipeline::Pipeline(db::Database& db, IdGenerator& ids, const Clock& clock, UploadService& uploads,
+                   SoundService& sounds, MediaProcessor& processor,
+                   accounts::NotificationService* notifications, PipelineOptions options)
+    : db_(db),
+      ids_(ids),
+      clock_(clock),
+      uploads_(uploads),
+      sounds_(sounds),
+      processor_(processor),
+      notifications_(notifications),
+      options_(std::move(options)) {}
 
 Status Pipeline::mark_failed(Id video_id, const std::string& reason, const std::string& message) {
   return db_
-      .exec("UPDATE videos SET status = 2, failure_reason = $1, failure_message = $2, updated_at = $3"
-            " WHERE id = $4 AND status = 0",
-            {reason, message, clock_.now_ms(), video_id})
+      .exec(
+          "UPDATE videos SET status = 2, failure_reason = $1, failure_message = $2, updated_at = $3"
+          " WHERE id = $4 AND status = 0",
+          {reason, message, clock_.now_ms(), video_id})
       .status();
 }
 
@@ -45,28 +53,33 @@ Status Pipeline::publish(const Video& v, const MediaJobResult& r, const fs::path
   Status st = db_.transact([&](db::Conn& c) -> Status {
     published = false;
     if (new_sound) {
-      RIFF_ASSIGN_OR_RETURN(db::Rows u, c.query("SELECT handle FROM users WHERE id = $1", {v.author_id}));
+      RIFF_ASSIGN_OR_RETURN(db::Rows u,
+                            c.query("SELECT handle FROM users WHERE id = $1", {v.author_id}));
       std::string title = "original sound - @" + (u.empty() ? std::string("unknown") : u[0].str(0));
-      RIFF_RETURN_IF_ERROR(c.exec("INSERT INTO sounds (id, kind, title, creator_id, source_video_id, audio_path,"
-                                  " duration_ms, reusable, use_count, created_at) VALUES ($1, 0, $2, $3, $4, $5, $6,"
-                                  " 1, 0, $7)",
-                                  {*new_sound, title, v.author_id, v.id, sounds_.audio_path(*new_sound).string(),
-                                   r.duration_ms, now})
-                               .status());
+      RIFF_RETURN_IF_ERROR(
+          c.exec("INSERT INTO sounds (id, kind, title, creator_id, source_video_id, audio_path,"
+                 " duration_ms, reusable, use_count, created_at) VALUES ($1, 0, $2, $3, $4, $5, $6,"
+                 " 1, 0, $7)",
+                 {*new_sound, title, v.author_id, v.id, sounds_.audio_path(*new_sound).string(),
+                  r.duration_ms, now})
+              .status());
     }
     const std::optional<Id> sound = v.sound_id ? v.sound_id : new_sound;
-    RIFF_ASSIGN_OR_RETURN(std::int64_t n,
-                          c.exec("UPDATE videos SET status = 1, progress = 1, width = $1, height = $2,"
-                                 " duration_ms = $3, media_dir = $4, sound_id = $5, updated_at = $6"
-                                 " WHERE id = $7 AND status = 0",
-                                 {r.width, r.height, r.duration_ms, final_dir.string(), sound, now, v.id}));
+    RIFF_ASSIGN_OR_RETURN(
+        std::int64_t n,
+        c.exec("UPDATE videos SET status = 1, progress = 1, width = $1, height = $2,"
+               " duration_ms = $3, media_dir = $4, sound_id = $5, updated_at = $6"
+               " WHERE id = $7 AND status = 0",
+               {r.width, r.height, r.duration_ms, final_dir.string(), sound, now, v.id}));
     if (n == 0) return Status::ok();  // deleted meanwhile
     if (sound) {
-      RIFF_RETURN_IF_ERROR(c.exec("UPDATE sounds SET use_count = use_count + 1 WHERE id = $1", {*sound}).status());
+      RIFF_RETURN_IF_ERROR(
+          c.exec("UPDATE sounds SET use_count = use_count + 1 WHERE id = $1", {*sound}).status());
     }
     if (v.duet_of) {
       RIFF_RETURN_IF_ERROR(
-          c.exec("UPDATE videos SET duet_count = duet_count + 1 WHERE id = $1", {*v.duet_of}).status());
+          c.exec("UPDATE videos SET duet_count = duet_count + 1 WHERE id = $1", {*v.duet_of})
+              .status());
     }
     published = true;
     return Status::ok();
@@ -85,7 +98,9 @@ void Pipeline::notify_mentions(Id video_id) {
     made.clear();
     RIFF_ASSIGN_OR_RETURN(std::optional<Video> v, load_video(c, video_id));
     if (!v || v->status != VideoStatus::kReady) return Status::ok();
-    RIFF_ASSIGN_OR_RETURN(db::Rows rows, c.query("SELECT user_id FROM video_mentions WHERE video_id = $1", {video_id}));
+    RIFF_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        c.query("SELECT user_id FROM video_mentions WHERE video_id = $1", {video_id}));
     for (const auto& r : rows) {
       const Id who = r.i64(0);
       if (who == v->author_id) continue;
@@ -110,10 +125,11 @@ void Pipeline::notify_mentions(Id video_id) {
 }
 
 Result<std::int64_t> Pipeline::fail_abandoned() {
-  return db_.exec("UPDATE videos SET status = 2, failure_reason = 'processing_failed',"
-                  " failure_message = 'riff could not process this video. Try another file.', updated_at = $1"
-                  " WHERE status = 0 AND id IN (SELECT subject_id FROM jobs WHERE kind = $2 AND state = 3)",
-                  {clock_.now_ms(), kTranscodeJob});
+  return db_.exec(
+      "UPDATE videos SET status = 2, failure_reason = 'processing_failed',"
+      " failure_message = 'riff could not process this video. Try another file.', updated_at = $1"
+      " WHERE status = 0 AND id IN (SELECT subject_id FROM jobs WHERE kind = $2 AND state = 3)",
+      {clock_.now_ms(), kTranscodeJob});
 }
 
 jobs::JobOutcome Pipeline::handle(jobs::JobContext& ctx) {
@@ -149,7 +165,8 @@ jobs::JobOutcome Pipeline::handle(jobs::JobContext& ctx) {
     spec.sound_mode = v.sound_mode;
   }
   if (v.duet_of) spec.duet_with = options_.videos_dir / id_to_string(*v.duet_of) / "video.mp4";
-  spec.out_dir = options_.videos_dir / (".tmp-" + id_to_string(v.id) + "-" + std::to_string(job.attempts));
+  spec.out_dir =
+      options_.videos_dir / (".tmp-" + id_to_string(v.id) + "-" + std::to_string(job.attempts));
   std::error_code ec;
   // Earlier attempts killed midway (a node died) leave their temp dirs.
   const std::string stale = ".tmp-" + id_to_string(v.id) + "-";
@@ -164,7 +181,8 @@ jobs::JobOutcome Pipeline::handle(jobs::JobContext& ctx) {
     int percent = static_cast<int>(std::floor(p * 100));
     if (percent <= last_percent.load()) return;
     last_percent = percent;
-    (void)db_.exec("UPDATE videos SET progress = $1 WHERE id = $2 AND status = 0", {percent / 100.0, v.id});
+    (void)db_.exec("UPDATE videos SET progress = $1 WHERE id = $2 AND status = 0",
+                   {percent / 100.0, v.id});
     ctx.progress(p);
   };
   const std::int64_t started = clock_.now_ms();
@@ -172,14 +190,16 @@ jobs::JobOutcome Pipeline::handle(jobs::JobContext& ctx) {
   switch (r.kind) {
     case MediaJobResult::Kind::kRejected:
       fs::remove_all(spec.out_dir, ec);
-      if (auto st = mark_failed(v.id, r.reason, r.message); !st) return jobs::JobOutcome::retry(st.message());
+      if (auto st = mark_failed(v.id, r.reason, r.message); !st)
+        return jobs::JobOutcome::retry(st.message());
       uploads_.remove_file(*upload_id);
       spdlog::info("pipeline: video {} rejected: {} ({})", v.id, r.reason, r.message);
       return jobs::JobOutcome::fail(r.reason + ": " + r.message);
     case MediaJobResult::Kind::kCrashed:
       fs::remove_all(spec.out_dir, ec);
       if (job.attempts >= job.max_attempts && !ctx.stopping()) {
-        (void)mark_failed(v.id, "processing_failed", "riff could not process this video. Try another file.");
+        (void)mark_failed(v.id, "processing_failed",
+                          "riff could not process this video. Try another file.");
         uploads_.remove_file(*upload_id);
       }
       return jobs::JobOutcome::retry(r.message);
@@ -192,8 +212,8 @@ jobs::JobOutcome Pipeline::handle(jobs::JobContext& ctx) {
   }
   uploads_.remove_file(*upload_id);
   notify_mentions(v.id);
-  spdlog::info("pipeline: video {} ready ({}x{}, {} ms) in {} ms", v.id, r.width, r.height, r.duration_ms,
-               clock_.now_ms() - started);
+  spdlog::info("pipeline: video {} ready ({}x{}, {} ms) in {} ms", v.id, r.width, r.height,
+               r.duration_ms, clock_.now_ms() - started);
   return jobs::JobOutcome::done();
 }
 

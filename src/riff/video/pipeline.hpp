@@ -72,8 +72,9 @@ struct PipelineOptions {
 class Pipeline {
  public:
   /// `notifications` may be null (no mention notices).
-  Pipeline(db::Database& db, IdGenerator& ids, const Clock& clock, UploadService& uploads, SoundService& sounds,
-           MediaProcessor& processor, accounts::NotificationService* notifications, PipelineOptions options);
+  Pipeline(db::Database& db, IdGenerator& ids, const Clock& clock, UploadService& uploads,
+           SoundService& sounds, MediaProcessor& processor,
+           accounts::NotificationService* notifications, PipelineOptions options);
 
   /// The handler of kTranscodeJob jobs.
   jobs::JobOutcome handle(jobs::JobContext& ctx);

@@ -1,6 +1,7 @@
 #include "riff/video/pipeline_ffmpeg.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -13,8 +14,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
-#include <fmt/format.h>
-
 #include <fstream>
 
 namespace riff::video {
@@ -53,7 +52,9 @@ MediaJobResult crashed(std::string message) {
   return r;
 }
 
-int even(double x) { return std::max(2, static_cast<int>(std::lround(x / 2)) * 2); }
+int even(double x) {
+  return std::max(2, static_cast<int>(std::lround(x / 2)) * 2);
+}
 
 /// Fits (w, h) so the short side is at most `short_max`, keeping the aspect.
 std::pair<int, int> fit(int w, int h, int short_max) {
@@ -82,7 +83,8 @@ Probe parse_probe(const std::string& text) {
     if (x->is_number()) return x->to_number<double>();
     return -1;
   };
-  if (auto* f = o.if_contains("format"); f && f->is_object()) p.duration_s = num(f->as_object().if_contains("duration"));
+  if (auto* f = o.if_contains("format"); f && f->is_object())
+    p.duration_s = num(f->as_object().if_contains("duration"));
   if (auto* ss = o.if_contains("streams"); ss && ss->is_array()) {
     for (const auto& s : ss->as_array()) {
       if (!s.is_object()) continue;
@@ -93,7 +95,9 @@ Probe parse_probe(const std::string& text) {
       if (type->as_string() == "video" && !p.has_video) {
         // Cover art in audio files is an attached picture, not a video.
         if (auto* d = so.if_contains("disposition"); d && d->is_object()) {
-          if (auto* ap = d->as_object().if_contains("attached_pic"); ap && ap->is_int64() && ap->as_int64() == 1) continue;
+          if (auto* ap = d->as_object().if_contains("attached_pic");
+              ap && ap->is_int64() && ap->as_int64() == 1)
+            continue;
         }
         p.has_video = true;
         p.width = static_cast<int>(num(so.if_contains("width")));
@@ -105,7 +109,8 @@ Probe parse_probe(const std::string& text) {
         }
         if (auto* sd = so.if_contains("side_data_list"); sd && sd->is_array()) {
           for (const auto& e : sd->as_array()) {
-            if (e.is_object() && e.as_object().contains("rotation")) rotation = static_cast<int>(num(e.as_object().if_contains("rotation")));
+            if (e.is_object() && e.as_object().contains("rotation"))
+              rotation = static_cast<int>(num(e.as_object().if_contains("rotation")));
           }
         }
         if (std::abs(rotation) % 180 == 90) std::swap(p.width, p.height);
@@ -140,7 +145,8 @@ void add_missing_codecs(const fs::path& master, const std::string& codecs) {
 }  // namespace
 
 ChildRun run_child(const std::vector<std::string>& argv, const ChildLimits& limits,
-                   const std::function<void(std::string_view)>& on_line, const std::function<bool()>& cancelled) {
+                   const std::function<void(std::string_view)>& on_line,
+                   const std::function<bool()>& cancelled) {
   ChildRun run;
   int out_pipe[2], err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) return run;
@@ -163,11 +169,18 @@ ChildRun run_child(const std::vector<std::string>& argv, const ChildLimits& limi
     ::dup2(err_pipe[1], 2);
     int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull >= 0) ::dup2(devnull, 0);
-    struct rlimit cpu{static_cast<rlim_t>(limits.cpu_seconds), static_cast<rlim_t>(limits.cpu_seconds + 5)};
+    struct rlimit cpu {
+      static_cast<rlim_t>(limits.cpu_seconds), static_cast<rlim_t>(limits.cpu_seconds + 5)
+    };
     ::setrlimit(RLIMIT_CPU, &cpu);
-    struct rlimit as{static_cast<rlim_t>(limits.address_space_bytes), static_cast<rlim_t>(limits.address_space_bytes)};
+    struct rlimit as {
+      static_cast<rlim_t>(limits.address_space_bytes),
+          static_cast<rlim_t>(limits.address_space_bytes)
+    };
     ::setrlimit(RLIMIT_AS, &as);
-    struct rlimit core{0, 0};
+    struct rlimit core {
+      0, 0
+    };
     ::setrlimit(RLIMIT_CORE, &core);
     sigset_t none;
     sigemptyset(&none);
@@ -183,7 +196,8 @@ ChildRun run_child(const std::vector<std::string>& argv, const ChildLimits& limi
     return run;
   }
   run.started = true;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(limits.wall_seconds);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(limits.wall_seconds);
   std::string line_buf;
   bool out_open = true, err_open = true, killed = false;
   char buf[16384];
@@ -237,7 +251,8 @@ ChildRun run_child(const std::vector<std::string>& argv, const ChildLimits& limi
 FfmpegCliProcessor::FfmpegCliProcessor(ChildLimits limits, std::string ffmpeg, std::string ffprobe)
     : limits_(limits), ffmpeg_(std::move(ffmpeg)), ffprobe_(std::move(ffprobe)) {}
 
-MediaJobResult FfmpegCliProcessor::run(const MediaJobSpec& spec, const std::function<void(double)>& progress,
+MediaJobResult FfmpegCliProcessor::run(const MediaJobSpec& spec,
+                                       const std::function<void(double)>& progress,
                                        const std::function<bool()>& cancelled) {
   std::error_code ec;
   auto size = fs::file_size(spec.input, ec);
@@ -245,42 +260,50 @@ MediaJobResult FfmpegCliProcessor::run(const MediaJobSpec& spec, const std::func
   if (size == 0) return rejected("empty_file", "The file is empty.");
 
   // 1. Probe. A child that dies of a signal may be our limits or a bug: retry.
-  ChildRun probe = run_child({ffprobe_, "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
-                              spec.input.string()},
+  ChildRun probe = run_child({ffprobe_, "-v", "error", "-print_format", "json", "-show_format",
+                              "-show_streams", spec.input.string()},
                              limits_, nullptr, cancelled);
   if (!probe.started) return crashed("cannot start ffprobe");
-  if (probe.signal != 0 || probe.cancelled) return crashed(fmt::format("ffprobe ended by signal {}", probe.signal));
+  if (probe.signal != 0 || probe.cancelled)
+    return crashed(fmt::format("ffprobe ended by signal {}", probe.signal));
   // FFmpeg refuses absurd picture sizes before we see them; say so plainly.
   if (auto at = probe.err_tail.find("Picture size "); at != std::string::npos) {
     std::string size = probe.err_tail.substr(at + 13, probe.err_tail.find(' ', at + 13) - at - 13);
-    return rejected("too_large_dimensions", "The picture is " + size + "; riff takes up to 4096x4096.");
+    return rejected("too_large_dimensions",
+                    "The picture is " + size + "; riff takes up to 4096x4096.");
   }
   if (probe.exit_code != 0) {
-    return rejected("not_a_video", "This file is not a video riff can read (" + last_line(probe.err_tail) + ").");
+    return rejected("not_a_video",
+                    "This file is not a video riff can read (" + last_line(probe.err_tail) + ").");
   }
   Probe p = parse_probe(probe.out);
   if (!p.has_video) {
     if (p.has_audio) return rejected("no_video_stream", "This file has sound but no picture.");
     return rejected("not_a_video", "This file is not a video.");
   }
-  if (p.width <= 0 || p.height <= 0) return rejected("undecodable", "The video's picture size cannot be read.");
-  if (p.width > 8192 || p.height > 8192 || static_cast<std::int64_t>(p.width) * p.height > 4096LL * 4096) {
-    return rejected("too_large_dimensions",
-                    fmt::format("The picture is {}x{}; riff takes up to 4096x4096.", p.width, p.height));
+  if (p.width <= 0 || p.height <= 0)
+    return rejected("undecodable", "The video's picture size cannot be read.");
+  if (p.width > 8192 || p.height > 8192 ||
+      static_cast<std::int64_t>(p.width) * p.height > 4096LL * 4096) {
+    return rejected(
+        "too_large_dimensions",
+        fmt::format("The picture is {}x{}; riff takes up to 4096x4096.", p.width, p.height));
   }
   if (p.duration_s * 1000 > static_cast<double>(spec.max_duration_ms)) {
-    return rejected("too_long", fmt::format("The video is {:.0f} s long; the limit is {} s.", p.duration_s,
-                                            spec.max_duration_ms / 1000));
+    return rejected("too_long", fmt::format("The video is {:.0f} s long; the limit is {} s.",
+                                            p.duration_s, spec.max_duration_ms / 1000));
   }
   progress(0.05);
 
   // 2. Compose the progressive MP4 (720 on the short side at most).
   const bool duet = spec.duet_with.has_value();
   const bool with_sound = spec.sound_audio.has_value() && spec.sound_mode != SoundMode::kOriginal;
-  std::vector<std::string> a = {ffmpeg_, "-nostdin", "-hide_banner", "-v", "error", "-y", "-i", spec.input.string()};
+  std::vector<std::string> a = {ffmpeg_, "-nostdin", "-hide_banner", "-v",
+                                "error", "-y",       "-i",           spec.input.string()};
   int next_input = 1, sound_input = -1, duet_input = -1;
   if (with_sound) {
-    a.insert(a.end(), {"-ss", fmt::format("{:.3f}", spec.sound_offset_ms / 1000.0), "-i", spec.sound_audio->string()});
+    a.insert(a.end(), {"-ss", fmt::format("{:.3f}", spec.sound_offset_ms / 1000.0), "-i",
+                       spec.sound_audio->string()});
     sound_input = next_input++;
   }
   if (duet) {
@@ -290,9 +313,10 @@ MediaJobResult FfmpegCliProcessor::run(const MediaJobSpec& spec, const std::func
   int out_w, out_h;
   std::string filter;
   if (duet) {
-    filter = fmt::format("[0:v]scale=-2:960,setsar=1[l];[{}:v]scale=-2:960,setsar=1[r];"
-                         "[l][r]hstack=inputs=2:shortest=1,scale=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p[v]",
-                         duet_input);
+    filter = fmt::format(
+        "[0:v]scale=-2:960,setsar=1[l];[{}:v]scale=-2:960,setsar=1[r];"
+        "[l][r]hstack=inputs=2:shortest=1,scale=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p[v]",
+        duet_input);
     double lw = 960.0 * p.width / p.height;
     out_w = even(lw) + 540;  // approximate; the real size is read back below
     out_h = 960;
@@ -318,12 +342,36 @@ MediaJobResult FfmpegCliProcessor::run(const MediaJobSpec& spec, const std::func
   has_audio = !audio_map.empty();
   const double dur_s = p.duration_s > 0 ? p.duration_s : spec.max_duration_ms / 1000.0;
   a.insert(a.end(), {"-filter_complex", filter, "-map", "[v]"});
-  if (has_audio) a.insert(a.end(), {"-map", audio_map, "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-ar", "44100"});
+  if (has_audio)
+    a.insert(a.end(),
+             {"-map", audio_map, "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-ar", "44100"});
   // Fixed 2 s GOPs so that the top HLS rendition can reuse these frames as they are.
-  a.insert(a.end(), {"-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-maxrate", "3000k", "-bufsize",
-                     "6000k", "-pix_fmt", "yuv420p", "-g", "60", "-keyint_min", "60", "-sc_threshold", "0",
-                     "-t", fmt::format("{:.3f}", std::min(dur_s, spec.max_duration_ms / 1000.0)), "-movflags",
-                     "+faststart", "-progress", "pipe:1", "-nostats", (spec.out_dir / "video.mp4").string()});
+  a.insert(a.end(), {"-c:v",
+                     "libx264",
+                     "-preset",
+                     "veryfast",
+                     "-crf",
+                     "23",
+                     "-maxrate",
+                     "3000k",
+                     "-bufsize",
+                     "6000k",
+                     "-pix_fmt",
+                     "yuv420p",
+                     "-g",
+                     "60",
+                     "-keyint_min",
+                     "60",
+                     "-sc_threshold",
+                     "0",
+                     "-t",
+                     fmt::format("{:.3f}", std::min(dur_s, spec.max_duration_ms / 1000.0)),
+                     "-movflags",
+                     "+faststart",
+                     "-progress",
+                     "pipe:1",
+                     "-nostats",
+                     (spec.out_dir / "video.mp4").string()});
   auto on_progress = [&](double lo, double hi) {
     return [&, lo, hi](std::string_view line) {
       if (line.rfind("out_time_us=", 0) != 0 && line.rfind("out_time_ms=", 0) != 0) return;
@@ -333,14 +381,16 @@ MediaJobResult FfmpegCliProcessor::run(const MediaJobSpec& spec, const std::func
   };
   ChildRun compose = run_child(a, limits_, on_progress(0.05, 0.5), cancelled);
   if (compose.signal != 0 || compose.cancelled || compose.timed_out || !compose.started) {
-    return crashed(fmt::format("ffmpeg ended by signal {}{}", compose.signal, compose.timed_out ? " (time limit)" : ""));
+    return crashed(fmt::format("ffmpeg ended by signal {}{}", compose.signal,
+                               compose.timed_out ? " (time limit)" : ""));
   }
   if (compose.exit_code != 0) {
-    return rejected("undecodable", "riff could not decode this video (" + last_line(compose.err_tail) + ").");
+    return rejected("undecodable",
+                    "riff could not decode this video (" + last_line(compose.err_tail) + ").");
   }
   // The composed file's real size and duration.
-  ChildRun check = run_child({ffprobe_, "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
-                              (spec.out_dir / "video.mp4").string()},
+  ChildRun check = run_child({ffprobe_, "-v", "error", "-print_format", "json", "-show_format",
+                              "-show_streams", (spec.out_dir / "video.mp4").string()},
                              limits_, nullptr, cancelled);
   Probe out = parse_probe(check.out);
   if (check.exit_code != 0 || !out.has_video || out.duration_s <= 0) {
@@ -352,21 +402,46 @@ MediaJobResult FfmpegCliProcessor::run(const MediaJobSpec& spec, const std::func
   // 3. The HLS ladder (fMP4 segments): the composed video as it is (no second
   // encode) and a re-encode at 480 on the short side.
   auto [w2, h2] = fit(out_w, out_h, 480);
-  std::vector<std::string> h = {ffmpeg_, "-nostdin", "-hide_banner", "-v", "error", "-y", "-i",
-                                (spec.out_dir / "video.mp4").string(), "-filter_complex",
-                                fmt::format("[0:v]scale={}:{},setsar=1[v1]", w2, h2), "-map", "0:v:0"};
+  std::vector<std::string> h = {ffmpeg_,
+                                "-nostdin",
+                                "-hide_banner",
+                                "-v",
+                                "error",
+                                "-y",
+                                "-i",
+                                (spec.out_dir / "video.mp4").string(),
+                                "-filter_complex",
+                                fmt::format("[0:v]scale={}:{},setsar=1[v1]", w2, h2),
+                                "-map",
+                                "0:v:0"};
   if (has_audio) h.insert(h.end(), {"-map", "0:a:0"});
   h.insert(h.end(), {"-map", "[v1]"});
   if (has_audio) h.insert(h.end(), {"-map", "0:a:0"});
-  h.insert(h.end(), {"-c:v:0", "copy", "-c:v:1", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-g", "60",
-                     "-keyint_min", "60", "-sc_threshold", "0", "-b:v:1", "1000k", "-maxrate:v:1", "1100k",
-                     "-bufsize:v:1", "2000k"});
+  h.insert(h.end(), {"-c:v:0",        "copy",    "-c:v:1", "libx264", "-preset",      "veryfast",
+                     "-pix_fmt",      "yuv420p", "-g",     "60",      "-keyint_min",  "60",
+                     "-sc_threshold", "0",       "-b:v:1", "1000k",   "-maxrate:v:1", "1100k",
+                     "-bufsize:v:1",  "2000k"});
   if (has_audio) h.insert(h.end(), {"-c:a", "copy"});
-  h.insert(h.end(), {"-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod", "-hls_segment_type", "fmp4",
-                     "-hls_segment_filename", (spec.out_dir / "v%v/seg%03d.m4s").string(), "-hls_fmp4_init_filename",
-                     "init.mp4", "-master_pl_name", "master.m3u8", "-var_stream_map",
-                     has_audio ? "v:0,a:0,name:720 v:1,a:1,name:480" : "v:0,name:720 v:1,name:480", "-progress",
-                     "pipe:1", "-nostats", (spec.out_dir / "v%v/index.m3u8").string()});
+  h.insert(h.end(), {"-f",
+                     "hls",
+                     "-hls_time",
+                     "2",
+                     "-hls_playlist_type",
+                     "vod",
+                     "-hls_segment_type",
+                     "fmp4",
+                     "-hls_segment_filename",
+                     (spec.out_dir / "v%v/seg%03d.m4s").string(),
+                     "-hls_fmp4_init_filename",
+                     "init.mp4",
+                     "-master_pl_name",
+                     "master.m3u8",
+                     "-var_stream_map",
+                     has_audio ? "v:0,a:0,name:720 v:1,a:1,name:480" : "v:0,name:720 v:1,name:480",
+                     "-progress",
+                     "pipe:1",
+                     "-nostats",
+                     (spec.out_dir / "v%v/index.m3u8").string()});
   ChildRun hls = run_child(h, limits_, on_progress(0.5, 0.9), cancelled);
   if (hls.signal != 0 || hls.cancelled || hls.timed_out || !hls.started) {
     return crashed(fmt::format("ffmpeg (hls) ended by signal {}", hls.signal));
@@ -376,24 +451,28 @@ MediaJobResult FfmpegCliProcessor::run(const MediaJobSpec& spec, const std::func
   // FFmpeg leaves CODECS out for a copied stream; players (Safari) want it.
   // Ours is always libx264 High profile.
   add_missing_codecs(spec.out_dir / "master.m3u8",
-                     fmt::format("avc1.6400{:02x}{}", std::clamp(out.level, 10, 62), has_audio ? ",mp4a.40.2" : ""));
+                     fmt::format("avc1.6400{:02x}{}", std::clamp(out.level, 10, 62),
+                                 has_audio ? ",mp4a.40.2" : ""));
 
   // 4. Poster, preview and the sound.
   const double at = std::min(1.0, out.duration_s / 2);
-  ChildRun poster = run_child({ffmpeg_, "-nostdin", "-v", "error", "-y", "-ss", fmt::format("{:.2f}", at), "-i",
-                               (spec.out_dir / "video.mp4").string(), "-frames:v", "1", "-q:v", "3",
-                               (spec.out_dir / "poster.jpg").string()},
-                              limits_, nullptr, cancelled);
+  ChildRun poster =
+      run_child({ffmpeg_, "-nostdin", "-v", "error", "-y", "-ss", fmt::format("{:.2f}", at), "-i",
+                 (spec.out_dir / "video.mp4").string(), "-frames:v", "1", "-q:v", "3",
+                 (spec.out_dir / "poster.jpg").string()},
+                limits_, nullptr, cancelled);
   auto [pw, ph] = fit(out_w, out_h, 180);
-  ChildRun preview = run_child({ffmpeg_, "-nostdin", "-v", "error", "-y", "-ss", fmt::format("{:.2f}", at), "-i",
-                                (spec.out_dir / "video.mp4").string(), "-frames:v", "1", "-vf",
-                                fmt::format("scale={}:{}", pw, ph), "-q:v", "5", (spec.out_dir / "preview.jpg").string()},
-                               limits_, nullptr, cancelled);
+  ChildRun preview = run_child(
+      {ffmpeg_, "-nostdin", "-v", "error", "-y", "-ss", fmt::format("{:.2f}", at), "-i",
+       (spec.out_dir / "video.mp4").string(), "-frames:v", "1", "-vf",
+       fmt::format("scale={}:{}", pw, ph), "-q:v", "5", (spec.out_dir / "preview.jpg").string()},
+      limits_, nullptr, cancelled);
   if (poster.exit_code != 0 || preview.exit_code != 0) return crashed("ffmpeg (poster) failed");
   if (has_audio) {
-    ChildRun sound = run_child({ffmpeg_, "-nostdin", "-v", "error", "-y", "-i", (spec.out_dir / "video.mp4").string(),
-                                "-vn", "-c:a", "copy", "-movflags", "+faststart", (spec.out_dir / "sound.m4a").string()},
-                               limits_, nullptr, cancelled);
+    ChildRun sound = run_child(
+        {ffmpeg_, "-nostdin", "-v", "error", "-y", "-i", (spec.out_dir / "video.mp4").string(),
+         "-vn", "-c:a", "copy", "-movflags", "+faststart", (spec.out_dir / "sound.m4a").string()},
+        limits_, nullptr, cancelled);
     if (sound.exit_code != 0) return crashed("ffmpeg (sound) failed");
   }
   progress(0.95);

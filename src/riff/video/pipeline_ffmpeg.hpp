@@ -20,7 +20,8 @@ struct ChildLimits {
 
 class FfmpegCliProcessor final : public MediaProcessor {
  public:
-  explicit FfmpegCliProcessor(ChildLimits limits = {}, std::string ffmpeg = "ffmpeg", std::string ffprobe = "ffprobe");
+  explicit FfmpegCliProcessor(ChildLimits limits = {}, std::string ffmpeg = "ffmpeg",
+                              std::string ffprobe = "ffprobe");
   MediaJobResult run(const MediaJobSpec& spec, const std::function<void(double)>& progress,
                      const std::function<bool()>& cancelled) override;
 
@@ -32,8 +33,8 @@ class FfmpegCliProcessor final : public MediaProcessor {
 /// The outcome of a child process.
 struct ChildRun {
   bool started = false;
-  int exit_code = -1;   // when it exited
-  int signal = 0;       // when a signal ended it (ours on timeout or cancel)
+  int exit_code = -1;  // when it exited
+  int signal = 0;      // when a signal ended it (ours on timeout or cancel)
   bool timed_out = false;
   bool cancelled = false;
   std::string out;       // its standard output
@@ -42,6 +43,7 @@ struct ChildRun {
 
 /// Runs `argv` with `limits`; `on_line` sees each stdout line as it comes.
 ChildRun run_child(const std::vector<std::string>& argv, const ChildLimits& limits,
-                   const std::function<void(std::string_view)>& on_line, const std::function<bool()>& cancelled);
+                   const std::function<void(std::string_view)>& on_line,
+                   const std::function<bool()>& cancelled);
 
 }  // namespace riff::video

@@ -1,7 +1,8 @@
 #include "riff/video/service.hpp"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+
+#include <boost/json.hpp>
 
 #include "riff/net/json.hpp"
 #include "riff/video/access.hpp"
@@ -11,57 +12,70 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::optional<std::size_t> utf8_chars(std::string_view s) { return net::utf8_length(s); }
+std::optional<std::size_t> utf8_chars(std::string_view s) {
+  return net::utf8_length(s);
+}
 
 Status validate_caption(const std::string& caption) {
   auto n = utf8_chars(caption);
   if (!n) return Status::invalid("/caption", "The caption is not valid UTF-8.");
   if (*n > kMaxCaptionChars) {
-    return Status::invalid("/caption", fmt::format("The caption may be at most {} characters.", kMaxCaptionChars));
+    return Status::invalid(
+        "/caption", fmt::format("The caption may be at most {} characters.", kMaxCaptionChars));
   }
   return Status::ok();
 }
 
 /// Links the caption's hashtags and mentions to a video and counts the tags.
-Status link_caption(db::Conn& c, IdGenerator& ids, std::int64_t now, Id video_id, const std::string& caption) {
+Status link_caption(db::Conn& c, IdGenerator& ids, std::int64_t now, Id video_id,
+                    const std::string& caption) {
   CaptionEntities e = parse_caption(caption);
   for (const auto& tag : e.hashtags) {
-    RIFF_ASSIGN_OR_RETURN(db::Rows rows,
-                          c.query("INSERT INTO hashtags (id, tag, use_count, created_at) VALUES ($1, $2, 1, $3)"
-                                  " ON CONFLICT (tag) DO UPDATE SET use_count = hashtags.use_count + 1 RETURNING id",
-                                  {ids.next(), tag, now}));
+    RIFF_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        c.query("INSERT INTO hashtags (id, tag, use_count, created_at) VALUES ($1, $2, 1, $3)"
+                " ON CONFLICT (tag) DO UPDATE SET use_count = hashtags.use_count + 1 RETURNING id",
+                {ids.next(), tag, now}));
     RIFF_RETURN_IF_ERROR(c.exec("INSERT INTO video_hashtags (video_id, hashtag_id) VALUES ($1, $2)"
                                 " ON CONFLICT (video_id, hashtag_id) DO NOTHING",
                                 {video_id, rows[0].i64(0)})
                              .status());
   }
   for (const auto& handle : e.mentions) {
-    RIFF_RETURN_IF_ERROR(c.exec("INSERT INTO video_mentions (video_id, user_id) SELECT $1, id FROM users"
-                                " WHERE handle = $2 ON CONFLICT (video_id, user_id) DO NOTHING",
-                                {video_id, handle})
-                             .status());
+    RIFF_RETURN_IF_ERROR(
+        c.exec("INSERT INTO video_mentions (video_id, user_id) SELECT $1, id FROM users"
+               " WHERE handle = $2 ON CONFLICT (video_id, user_id) DO NOTHING",
+               {video_id, handle})
+            .status());
   }
   return Status::ok();
 }
 
 Status unlink_caption(db::Conn& c, Id video_id) {
-  RIFF_RETURN_IF_ERROR(c.exec("UPDATE hashtags SET use_count = use_count - 1 WHERE use_count > 0 AND id IN"
-                              " (SELECT hashtag_id FROM video_hashtags WHERE video_id = $1)",
-                              {video_id})
-                           .status());
-  RIFF_RETURN_IF_ERROR(c.exec("DELETE FROM video_hashtags WHERE video_id = $1", {video_id}).status());
+  RIFF_RETURN_IF_ERROR(
+      c.exec("UPDATE hashtags SET use_count = use_count - 1 WHERE use_count > 0 AND id IN"
+             " (SELECT hashtag_id FROM video_hashtags WHERE video_id = $1)",
+             {video_id})
+          .status());
+  RIFF_RETURN_IF_ERROR(
+      c.exec("DELETE FROM video_hashtags WHERE video_id = $1", {video_id}).status());
   return c.exec("DELETE FROM video_mentions WHERE video_id = $1", {video_id}).status();
 }
 
-Status not_found() { return Status::not_found("No such video."); }
+Status not_found() {
+  return Status::not_found("No such video.");
+}
 
 }  // namespace
 
 std::string video_columns(std::string_view a) {
   return fmt::format(
-      "{0}.id, {0}.author_id, {0}.caption, {0}.status, {0}.failure_reason, {0}.failure_message, {0}.visibility,"
-      " {0}.comment_policy, {0}.allow_duet, {0}.sound_id, {0}.sound_offset_ms, {0}.sound_mode, {0}.duet_of,"
-      " {0}.duration_ms, {0}.width, {0}.height, {0}.progress, {0}.like_count, {0}.comment_count, {0}.share_count,"
+      "{0}.id, {0}.author_id, {0}.caption, {0}.status, {0}.failure_reason, {0}.failure_message, "
+      "{0}.visibility,"
+      " {0}.comment_policy, {0}.allow_duet, {0}.sound_id, {0}.sound_offset_ms, {0}.sound_mode, "
+      "{0}.duet_of,"
+      " {0}.duration_ms, {0}.width, {0}.height, {0}.progress, {0}.like_count, {0}.comment_count, "
+      "{0}.share_count,"
       " {0}.view_count, {0}.duet_count, {0}.created_at, {0}.updated_at",
       a);
 }
@@ -96,35 +110,49 @@ Video video_from(const db::Row& r) {
 }
 
 Result<std::optional<Video>> load_video(db::Conn& c, Id id) {
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows, c.query("SELECT " + video_columns("v") + " FROM videos v WHERE v.id = $1", {id}));
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      c.query("SELECT " + video_columns("v") + " FROM videos v WHERE v.id = $1", {id}));
   if (rows.empty()) return std::optional<Video>();
   return std::optional<Video>(video_from(rows[0]));
 }
 
-VideoService::VideoService(db::Database& db, IdGenerator& ids, const Clock& clock, UploadService& uploads,
-                           jobs::JobQueue& queue, VideoPaths paths, std::function<void()> on_enqueued)
-    : db_(db), ids_(ids), clock_(clock), uploads_(uploads), queue_(queue), paths_(std::move(paths)),
+VideoService::VideoService(db::Database& db, IdGenerator& ids, const Clock& clock,
+                           UploadService& uploads, jobs::JobQueue& queue, VideoPaths paths,
+                           std::function<void()> on_enqueued)
+    : db_(db),
+      ids_(ids),
+      clock_(clock),
+      uploads_(uploads),
+      queue_(queue),
+      paths_(std::move(paths)),
       on_enqueued_(std::move(on_enqueued)) {}
 
 Result<VideoView> VideoService::view_of(db::Conn& c, const Video& v, std::optional<Id> viewer) {
   VideoView out;
   out.video = v;
   out.is_author = viewer && *viewer == v.author_id;
-  RIFF_ASSIGN_OR_RETURN(db::Rows u, c.query("SELECT id, handle, display_name, avatar_path FROM users WHERE id = $1",
-                                            {v.author_id}));
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows u, c.query("SELECT id, handle, display_name, avatar_path FROM users WHERE id = $1",
+                          {v.author_id}));
   if (!u.empty()) out.author = {u[0].i64(0), u[0].str(1), u[0].str(2), u[0].opt_str(3)};
-  RIFF_ASSIGN_OR_RETURN(db::Rows tags, c.query("SELECT h.tag FROM video_hashtags vh JOIN hashtags h ON h.id = vh.hashtag_id"
-                                               " WHERE vh.video_id = $1 ORDER BY h.tag",
-                                               {v.id}));
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows tags,
+      c.query("SELECT h.tag FROM video_hashtags vh JOIN hashtags h ON h.id = vh.hashtag_id"
+              " WHERE vh.video_id = $1 ORDER BY h.tag",
+              {v.id}));
   for (const auto& r : tags) out.hashtags.push_back(r.str(0));
-  RIFF_ASSIGN_OR_RETURN(db::Rows mentions, c.query("SELECT u.handle FROM video_mentions m JOIN users u ON u.id = m.user_id"
-                                                   " WHERE m.video_id = $1 ORDER BY u.handle",
-                                                   {v.id}));
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows mentions,
+      c.query("SELECT u.handle FROM video_mentions m JOIN users u ON u.id = m.user_id"
+              " WHERE m.video_id = $1 ORDER BY u.handle",
+              {v.id}));
   for (const auto& r : mentions) out.mentions.push_back(r.str(0));
   if (v.sound_id) {
-    RIFF_ASSIGN_OR_RETURN(db::Rows s, c.query("SELECT s.id, s.title, u.handle FROM sounds s LEFT JOIN users u"
-                                              " ON u.id = s.creator_id WHERE s.id = $1",
-                                              {*v.sound_id}));
+    RIFF_ASSIGN_OR_RETURN(db::Rows s,
+                          c.query("SELECT s.id, s.title, u.handle FROM sounds s LEFT JOIN users u"
+                                  " ON u.id = s.creator_id WHERE s.id = $1",
+                                  {*v.sound_id}));
     if (!s.empty()) out.sound = SoundSummary{s[0].i64(0), s[0].str(1), s[0].opt_str(2)};
   }
   return out;
@@ -133,7 +161,8 @@ Result<VideoView> VideoService::view_of(db::Conn& c, const Video& v, std::option
 Result<VideoView> VideoService::post(Id author_id, const PostInput& in) {
   std::vector<FieldError> errors;
   if (auto st = validate_caption(in.caption); !st) errors.push_back(st.fields().front());
-  if (in.sound_offset_ms < 0) errors.push_back({"/sound_offset_ms", "The sound offset cannot be negative."});
+  if (in.sound_offset_ms < 0)
+    errors.push_back({"/sound_offset_ms", "The sound offset cannot be negative."});
   if (in.sound_mode && *in.sound_mode == SoundMode::kOriginal && in.sound_id) {
     errors.push_back({"/sound_mode", "Choose replace or mix for a chosen sound."});
   }
@@ -143,9 +172,12 @@ Result<VideoView> VideoService::post(Id author_id, const PostInput& in) {
   const Id video_id = ids_.next();
   auto created = db_.transact_result([&](db::Conn& c) -> Result<Video> {
     if (in.sound_id) {
-      RIFF_ASSIGN_OR_RETURN(db::Rows s, c.query("SELECT reusable, audio_path FROM sounds WHERE id = $1", {*in.sound_id}));
+      RIFF_ASSIGN_OR_RETURN(
+          db::Rows s,
+          c.query("SELECT reusable, audio_path FROM sounds WHERE id = $1", {*in.sound_id}));
       if (s.empty()) return Status::invalid("/sound_id", "No such sound.");
-      if (!s[0].boolean(0) || s[0].str(1).empty()) return Status::invalid("/sound_id", "This sound cannot be reused.");
+      if (!s[0].boolean(0) || s[0].str(1).empty())
+        return Status::invalid("/sound_id", "This sound cannot be reused.");
     }
     if (in.duet_of) {
       RIFF_ASSIGN_OR_RETURN(std::optional<Video> original, load_video(c, *in.duet_of));
@@ -154,7 +186,8 @@ Result<VideoView> VideoService::post(Id author_id, const PostInput& in) {
         RIFF_ASSIGN_OR_RETURN(visible, can_view(c, author_id, *original));
       }
       if (!visible) return Status::invalid("/duet_of", "No such video.");
-      if (!original->allow_duet) return Status::invalid("/duet_of", "This video does not allow duets.");
+      if (!original->allow_duet)
+        return Status::invalid("/duet_of", "This video does not allow duets.");
     }
     RIFF_ASSIGN_OR_RETURN(Upload upload, uploads_.consume(c, author_id, in.upload_id));
     Video v;
@@ -170,7 +203,8 @@ Result<VideoView> VideoService::post(Id author_id, const PostInput& in) {
     v.duet_of = in.duet_of;
     v.created_at = v.updated_at = now;
     RIFF_RETURN_IF_ERROR(
-        c.exec("INSERT INTO videos (id, author_id, upload_id, caption, status, visibility, comment_policy, allow_duet,"
+        c.exec("INSERT INTO videos (id, author_id, upload_id, caption, status, visibility, "
+               "comment_policy, allow_duet,"
                " sound_id, sound_offset_ms, sound_mode, duet_of, created_at, updated_at)"
                " VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
                {v.id, author_id, upload.id, v.caption, static_cast<int>(v.visibility),
@@ -178,8 +212,10 @@ Result<VideoView> VideoService::post(Id author_id, const PostInput& in) {
                 static_cast<int>(v.sound_mode), v.duet_of, now})
             .status());
     RIFF_RETURN_IF_ERROR(link_caption(c, ids_, now, v.id, v.caption));
-    boost::json::object payload{{"video_id", id_to_string(v.id)}, {"upload_id", id_to_string(upload.id)}};
-    RIFF_RETURN_IF_ERROR(queue_.enqueue(c, kTranscodeJob, boost::json::serialize(payload), 0, 0, v.id).status());
+    boost::json::object payload{{"video_id", id_to_string(v.id)},
+                                {"upload_id", id_to_string(upload.id)}};
+    RIFF_RETURN_IF_ERROR(
+        queue_.enqueue(c, kTranscodeJob, boost::json::serialize(payload), 0, 0, v.id).status());
     return v;
   });
   if (!created) return created.status();
@@ -206,9 +242,11 @@ Result<VideoView> VideoService::update(Id author_id, Id video_id, const VideoPat
   if (patch.caption) RIFF_RETURN_IF_ERROR(validate_caption(*patch.caption));
   const std::int64_t now = clock_.now_ms();
   Status st = db_.transact([&](db::Conn& c) -> Status {
-    RIFF_ASSIGN_OR_RETURN(db::Rows rows, c.query("SELECT author_id, status FROM videos WHERE id = $1 FOR UPDATE",
-                                                 {video_id}));
-    if (rows.empty() || rows[0].i64(1) == static_cast<int>(VideoStatus::kDeleted)) return not_found();
+    RIFF_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        c.query("SELECT author_id, status FROM videos WHERE id = $1 FOR UPDATE", {video_id}));
+    if (rows.empty() || rows[0].i64(1) == static_cast<int>(VideoStatus::kDeleted))
+      return not_found();
     if (rows[0].i64(0) != author_id) {
       // Someone who can see it learns it is not theirs; others learn nothing.
       RIFF_ASSIGN_OR_RETURN(std::optional<Video> v, load_video(c, video_id));
@@ -218,7 +256,9 @@ Result<VideoView> VideoService::update(Id author_id, Id video_id, const VideoPat
     }
     if (patch.caption) {
       RIFF_RETURN_IF_ERROR(unlink_caption(c, video_id));
-      RIFF_RETURN_IF_ERROR(c.exec("UPDATE videos SET caption = $1 WHERE id = $2", {*patch.caption, video_id}).status());
+      RIFF_RETURN_IF_ERROR(
+          c.exec("UPDATE videos SET caption = $1 WHERE id = $2", {*patch.caption, video_id})
+              .status());
       RIFF_RETURN_IF_ERROR(link_caption(c, ids_, now, video_id, *patch.caption));
     }
     if (patch.visibility) {
@@ -233,7 +273,8 @@ Result<VideoView> VideoService::update(Id author_id, Id video_id, const VideoPat
     }
     if (patch.allow_duet) {
       RIFF_RETURN_IF_ERROR(
-          c.exec("UPDATE videos SET allow_duet = $1 WHERE id = $2", {*patch.allow_duet, video_id}).status());
+          c.exec("UPDATE videos SET allow_duet = $1 WHERE id = $2", {*patch.allow_duet, video_id})
+              .status());
     }
     return c.exec("UPDATE videos SET updated_at = $1 WHERE id = $2", {now, video_id}).status();
   });
@@ -251,22 +292,25 @@ Status VideoService::remove(Id author_id, Id video_id) {
       if (visible) return Status::forbidden("Only the author can delete this video.");
       return not_found();
     }
-    RIFF_ASSIGN_OR_RETURN(std::int64_t changed,
-                          c.exec("UPDATE videos SET status = 3, updated_at = $1 WHERE id = $2 AND status <> 3",
-                                 {now, video_id}));
+    RIFF_ASSIGN_OR_RETURN(
+        std::int64_t changed,
+        c.exec("UPDATE videos SET status = 3, updated_at = $1 WHERE id = $2 AND status <> 3",
+               {now, video_id}));
     if (changed == 0) return not_found();
     RIFF_RETURN_IF_ERROR(unlink_caption(c, video_id));
     // A ready video counted towards its sound and its duet original (pipeline.cpp).
     if (v->status == VideoStatus::kReady) {
       if (v->sound_id) {
-        RIFF_RETURN_IF_ERROR(c.exec("UPDATE sounds SET use_count = use_count - 1 WHERE id = $1 AND use_count > 0",
-                                    {*v->sound_id})
-                                 .status());
+        RIFF_RETURN_IF_ERROR(
+            c.exec("UPDATE sounds SET use_count = use_count - 1 WHERE id = $1 AND use_count > 0",
+                   {*v->sound_id})
+                .status());
       }
       if (v->duet_of) {
-        RIFF_RETURN_IF_ERROR(c.exec("UPDATE videos SET duet_count = duet_count - 1 WHERE id = $1 AND duet_count > 0",
-                                    {*v->duet_of})
-                                 .status());
+        RIFF_RETURN_IF_ERROR(
+            c.exec("UPDATE videos SET duet_count = duet_count - 1 WHERE id = $1 AND duet_count > 0",
+                   {*v->duet_of})
+                .status());
       }
     }
     return Status::ok();
@@ -289,15 +333,18 @@ Result<VideoPage> VideoService::duets(std::optional<Id> viewer, Id video_id, int
   VideoPage page;
   auto st = db_.read([&](db::Conn& c) -> Result<db::Rows> {
     RIFF_ASSIGN_OR_RETURN(db::Rows rows,
-                          c.query("SELECT " + video_columns("v") + " FROM videos v WHERE v.duet_of = $2 AND v.id < $3"
-                                  " AND v.status = 1 AND " + visible_sql("v", 1) + " ORDER BY v.id DESC LIMIT $4",
+                          c.query("SELECT " + video_columns("v") +
+                                      " FROM videos v WHERE v.duet_of = $2 AND v.id < $3"
+                                      " AND v.status = 1 AND " +
+                                      visible_sql("v", 1) + " ORDER BY v.id DESC LIMIT $4",
                                   {viewer.value_or(0), video_id, before, limit + 1}));
     page.items.clear();
     for (std::size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i) {
       RIFF_ASSIGN_OR_RETURN(VideoView view, view_of(c, video_from(rows[i]), viewer));
       page.items.push_back(std::move(view));
     }
-    if (static_cast<int>(rows.size()) > limit) page.next_cursor = id_to_string(page.items.back().video.id);
+    if (static_cast<int>(rows.size()) > limit)
+      page.next_cursor = id_to_string(page.items.back().video.id);
     return db::Rows{};
   });
   if (!st) return st.status();

@@ -98,7 +98,8 @@ class VideoService {
   /// Soft-deletes, fixes the counters it contributed to and removes its media.
   Status remove(Id author_id, Id video_id);
   /// Visible duets of a video the viewer may see, newest first.
-  Result<VideoPage> duets(std::optional<Id> viewer, Id video_id, int limit, const std::optional<std::string>& cursor);
+  Result<VideoPage> duets(std::optional<Id> viewer, Id video_id, int limit,
+                          const std::optional<std::string>& cursor);
 
   /// Fills the summary fields of rows the caller already checked.
   Result<VideoView> view_of(db::Conn& c, const Video& v, std::optional<Id> viewer);

@@ -2,6 +2,8 @@
 // owners, expiry), posting (validation, hashtags, duets, sounds), the
 // pipeline's outcomes with a fake media processor, and deletion.
 
+#include "riff/video/service.hpp"
+
 #include <fcntl.h>
 #include <openssl/sha.h>
 #include <unistd.h>
@@ -13,7 +15,6 @@
 #include "riff/jobs/schema.hpp"
 #include "riff/video/pipeline.hpp"
 #include "riff/video/schema.hpp"
-#include "riff/video/service.hpp"
 #include "riff/video/sounds.hpp"
 #include "riff/video/uploads.hpp"
 
@@ -66,10 +67,12 @@ class CreateSideTest : public accounts::testing_support::AccountsTest {
     uo.max_bytes = 1000;
     uo.quota_bytes_per_day = 2500;
     uploads_ = std::make_unique<UploadService>(*db_, ids_, clock_, uo);
-    videos_ = std::make_unique<VideoService>(*db_, ids_, clock_, *uploads_, *queue_, VideoPaths{dir_ / "videos"});
+    videos_ = std::make_unique<VideoService>(*db_, ids_, clock_, *uploads_, *queue_,
+                                             VideoPaths{dir_ / "videos"});
     sounds_ = std::make_unique<SoundService>(*db_, *videos_, dir_ / "sounds");
-    pipeline_ = std::make_unique<Pipeline>(*db_, ids_, clock_, *uploads_, *sounds_, processor_, &notifications(),
-                                           PipelineOptions{dir_ / "videos", 600'000});
+    pipeline_ =
+        std::make_unique<Pipeline>(*db_, ids_, clock_, *uploads_, *sounds_, processor_,
+                                   &notifications(), PipelineOptions{dir_ / "videos", 600'000});
   }
   void TearDown() override {
     pipeline_.reset();
@@ -100,7 +103,8 @@ class CreateSideTest : public accounts::testing_support::AccountsTest {
       EXPECT_TRUE(queue_->complete(*job));
       return jobs::JobState::kDone;
     }
-    return unwrap(queue_->fail(*job, out.error, out.kind == jobs::JobOutcome::Kind::kFailPermanently));
+    return unwrap(
+        queue_->fail(*job, out.error, out.kind == jobs::JobOutcome::Kind::kFailPermanently));
   }
 
   VideoView ready_video(Id author, PostInput in = {}) {
@@ -123,7 +127,8 @@ TEST_P(CreateSideTest, UploadLimitsQuotaAndOwnership) {
   EXPECT_EQ(uploads_->create(ana.id, 1001, "").status().code(), Code::kTooLarge);
   Upload u = unwrap(uploads_->create(ana.id, 1000, "filename eA=="));
   unwrap(uploads_->create(ana.id, 1000, ""));
-  EXPECT_EQ(uploads_->create(ana.id, 600, "").status().code(), Code::kTooLarge);  // 2600 > 2500 a day
+  EXPECT_EQ(uploads_->create(ana.id, 600, "").status().code(),
+            Code::kTooLarge);  // 2600 > 2500 a day
   clock_.advance_ms(24LL * 3600 * 1000 + 1);
   EXPECT_TRUE(uploads_->create(ana.id, 600, "").is_ok());  // the quota is per 24 hours
   EXPECT_EQ(uploads_->get(ben.id, u.id).status().code(), Code::kNotFound);
@@ -138,7 +143,8 @@ TEST_P(CreateSideTest, AppendsKeepWhatArrivedAndDiscardBadChecksums) {
   {
     auto a = unwrap(uploads_->begin_append(ana.id, u.id, 0, std::nullopt));
     // One append at a time.
-    EXPECT_EQ(uploads_->begin_append(ana.id, u.id, 0, std::nullopt).status().code(), Code::kConflict);
+    EXPECT_EQ(uploads_->begin_append(ana.id, u.id, 0, std::nullopt).status().code(),
+              Code::kConflict);
     EXPECT_TRUE(a->write(std::string(100, 'a')));
     EXPECT_EQ(unwrap(a->finish(false)).upload.offset, 100);  // cut midway: kept
   }
@@ -146,7 +152,8 @@ TEST_P(CreateSideTest, AppendsKeepWhatArrivedAndDiscardBadChecksums) {
     unsigned char d[SHA_DIGEST_LENGTH];
     std::string other(100, 'z');
     SHA1(reinterpret_cast<const unsigned char*>(other.data()), other.size(), d);
-    auto a = unwrap(uploads_->begin_append(ana.id, u.id, 100, std::string(reinterpret_cast<char*>(d), sizeof d)));
+    auto a = unwrap(uploads_->begin_append(ana.id, u.id, 100,
+                                           std::string(reinterpret_cast<char*>(d), sizeof d)));
     EXPECT_TRUE(a->write(std::string(100, 'b')));
     auto out = unwrap(a->finish(true));
     EXPECT_TRUE(out.checksum_mismatch);
@@ -224,7 +231,8 @@ TEST_P(CreateSideTest, RejectedFilesFailForGoodAndCrashesRetry) {
   PostInput in;
   in.upload_id = full_upload(ana.id);
   Id bad = unwrap(videos_->post(ana.id, in)).video.id;
-  processor_.next = {MediaJobResult::Kind::kRejected, "no_video_stream", "This file has sound but no picture."};
+  processor_.next = {MediaJobResult::Kind::kRejected, "no_video_stream",
+                     "This file has sound but no picture."};
   EXPECT_EQ(run_job(), jobs::JobState::kFailed);
   Video v = unwrap(videos_->get(ana.id, bad)).video;
   EXPECT_EQ(v.status, VideoStatus::kFailed);
@@ -277,7 +285,8 @@ TEST_P(CreateSideTest, SoundsDuetsAndDeletionKeepCountersExact) {
   VideoView d = ready_video(ben.id, duet);
   EXPECT_TRUE(processor_.last_spec.duet_with.has_value());
   EXPECT_EQ(unwrap(videos_->get(ben.id, original.video.id)).video.duet_count, 1);
-  EXPECT_EQ(unwrap(videos_->duets(std::nullopt, original.video.id, 10, std::nullopt)).items.size(), 1u);
+  EXPECT_EQ(unwrap(videos_->duets(std::nullopt, original.video.id, 10, std::nullopt)).items.size(),
+            1u);
 
   // Only the author deletes; deleting undoes the counts.
   EXPECT_EQ(videos_->remove(ana.id, second.video.id).code(), Code::kForbidden);

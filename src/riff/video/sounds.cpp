@@ -8,19 +8,25 @@ namespace fs = std::filesystem;
 SoundService::SoundService(db::Database& db, VideoService& videos, fs::path sounds_dir)
     : db_(db), videos_(videos), dir_(std::move(sounds_dir)) {}
 
-fs::path SoundService::audio_path(Id sound_id) const { return dir_ / (id_to_string(sound_id) + ".m4a"); }
+fs::path SoundService::audio_path(Id sound_id) const {
+  return dir_ / (id_to_string(sound_id) + ".m4a");
+}
 
 Result<SoundView> SoundService::load(db::Conn& c, std::optional<Id> viewer, Id sound_id) {
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
-                        c.query("SELECT s.id, s.kind, s.title, s.creator_id, s.source_video_id, s.catalog_track_id,"
-                                " s.duration_ms, s.reusable, s.use_count, s.created_at, u.handle, s.audio_path"
-                                " FROM sounds s LEFT JOIN users u ON u.id = s.creator_id WHERE s.id = $1",
-                                {sound_id}));
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      c.query("SELECT s.id, s.kind, s.title, s.creator_id, s.source_video_id, s.catalog_track_id,"
+              " s.duration_ms, s.reusable, s.use_count, s.created_at, u.handle, s.audio_path"
+              " FROM sounds s LEFT JOIN users u ON u.id = s.creator_id WHERE s.id = $1",
+              {sound_id}));
   if (rows.empty()) return Status::not_found("No such sound.");
   const auto& r = rows[0];
   SoundView out;
-  out.sound = {r.i64(0), static_cast<SoundKind>(r.i64(1)), r.str(2), r.opt_i64(3), r.opt_i64(4), r.opt_i64(5),
-               r.i64(6), r.boolean(7), r.i64(8), r.i64(9)};
+  out.sound = {r.i64(0),     static_cast<SoundKind>(r.i64(1)),
+               r.str(2),     r.opt_i64(3),
+               r.opt_i64(4), r.opt_i64(5),
+               r.i64(6),     r.boolean(7),
+               r.i64(8),     r.i64(9)};
   out.creator_handle = r.opt_str(10);
   out.has_audio = !r.str(11).empty();
   const bool is_creator = viewer && out.sound.creator_id && *viewer == *out.sound.creator_id;
@@ -62,11 +68,14 @@ Result<VideoPage> SoundService::videos(std::optional<Id> viewer, Id sound_id, in
   VideoPage page;
   auto st = db_.read([&](db::Conn& c) -> Result<db::Rows> {
     RIFF_RETURN_IF_ERROR(load(c, viewer, sound_id).status());
-    RIFF_ASSIGN_OR_RETURN(db::Rows rows,
-                          c.query("SELECT " + video_columns("v") + " FROM videos v WHERE v.sound_id = $2 AND v.status = 1"
-                                  " AND " + visible_sql("v", 1) +
-                                  " ORDER BY v.view_count DESC, v.like_count DESC, v.id DESC LIMIT $3 OFFSET $4",
-                                  {viewer.value_or(0), sound_id, limit + 1, offset}));
+    RIFF_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        c.query("SELECT " + video_columns("v") +
+                    " FROM videos v WHERE v.sound_id = $2 AND v.status = 1"
+                    " AND " +
+                    visible_sql("v", 1) +
+                    " ORDER BY v.view_count DESC, v.like_count DESC, v.id DESC LIMIT $3 OFFSET $4",
+                {viewer.value_or(0), sound_id, limit + 1, offset}));
     page.items.clear();
     for (std::size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i) {
       RIFF_ASSIGN_OR_RETURN(VideoView view, videos_.view_of(c, video_from(rows[i]), viewer));
@@ -84,7 +93,8 @@ Result<SoundView> SoundService::set_reusable(Id user_id, Id sound_id, bool reusa
   if (!s.sound.creator_id || *s.sound.creator_id != user_id) {
     return Status::forbidden("Only the sound's creator can change it.");
   }
-  RIFF_RETURN_IF_ERROR(db_.exec("UPDATE sounds SET reusable = $1 WHERE id = $2", {reusable, sound_id}).status());
+  RIFF_RETURN_IF_ERROR(
+      db_.exec("UPDATE sounds SET reusable = $1 WHERE id = $2", {reusable, sound_id}).status());
   return get(user_id, sound_id);
 }
 

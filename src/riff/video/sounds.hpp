@@ -29,7 +29,8 @@ class SoundService {
 
   Result<SoundView> get(std::optional<Id> viewer, Id sound_id);
   /// Visible ready videos using the sound, most viewed (then liked) first.
-  Result<VideoPage> videos(std::optional<Id> viewer, Id sound_id, int limit, const std::optional<std::string>& cursor);
+  Result<VideoPage> videos(std::optional<Id> viewer, Id sound_id, int limit,
+                           const std::optional<std::string>& cursor);
   /// The creator turns reuse on or off.
   Result<SoundView> set_reusable(Id user_id, Id sound_id, bool reusable);
   /// The audio file of a sound the viewer may see.

@@ -23,10 +23,13 @@ Response with_tus(Response r) {
 }
 
 Response problem(int status, std::string type, std::string title, std::string detail = {}) {
-  return with_tus(net::problem_response({status, std::move(type), std::move(title), std::move(detail), {}, 0}));
+  return with_tus(
+      net::problem_response({status, std::move(type), std::move(title), std::move(detail), {}, 0}));
 }
 
-Response problem(const Status& s) { return with_tus(net::problem_response(net::problem_from(s))); }
+Response problem(const Status& s) {
+  return with_tus(net::problem_response(net::problem_from(s)));
+}
 
 /// Runs a handler, answering its errors with the tus header too.
 template <class Fn>
@@ -41,7 +44,8 @@ Response tus(Fn&& fn) {
 void check_version(const Request& req) {
   auto v = req.header("Tus-Resumable");
   if (v && *v != kTusVersion) {
-    net::Problem p{412, "tus-version", "Unsupported tus version", "This server speaks tus 1.0.0.", {}, 0};
+    net::Problem p{
+        412, "tus-version", "Unsupported tus version", "This server speaks tus 1.0.0.", {}, 0};
     throw HttpError(std::move(p));
   }
 }
@@ -62,7 +66,8 @@ Id upload_id(const Request& req) {
 }
 
 Id user_of(const Request& req) {
-  if (!req.principal) throw HttpError(401, "unauthenticated", "Authentication required", "Log in first.");
+  if (!req.principal)
+    throw HttpError(401, "unauthenticated", "Authentication required", "Log in first.");
   return req.principal->user_id;
 }
 
@@ -77,15 +82,18 @@ void add_upload_headers(Response& r, const Upload& u) {
 /// Decodes the `Upload-Checksum: sha1 <base64>` header.
 std::optional<std::string> parse_checksum(std::string_view h) {
   auto space = h.find(' ');
-  if (space == std::string_view::npos) throw HttpError(400, "bad-checksum", "Malformed Upload-Checksum");
+  if (space == std::string_view::npos)
+    throw HttpError(400, "bad-checksum", "Malformed Upload-Checksum");
   if (h.substr(0, space) != "sha1") {
     throw HttpError(400, "checksum-algorithm", "Unsupported checksum algorithm", "Use sha1.");
   }
   std::string b64(h.substr(space + 1));
-  if (b64.empty() || b64.size() % 4 != 0) throw HttpError(400, "bad-checksum", "Malformed Upload-Checksum");
+  if (b64.empty() || b64.size() % 4 != 0)
+    throw HttpError(400, "bad-checksum", "Malformed Upload-Checksum");
   std::string out(b64.size() / 4 * 3, '\0');
   int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(b64.data()), static_cast<int>(b64.size()));
+                          reinterpret_cast<const unsigned char*>(b64.data()),
+                          static_cast<int>(b64.size()));
   if (n < 0) throw HttpError(400, "bad-checksum", "Malformed Upload-Checksum");
   std::size_t pad = 0;
   if (b64.back() == '=') ++pad;
@@ -142,70 +150,88 @@ void mount_tus_routes(net::Router& router, UploadService& uploads) {
   router.add(Method::kOptions, "/api/v1/uploads", options, open);
   router.add(Method::kOptions, "/api/v1/uploads/{id}", options, open);
 
-  router.post("/api/v1/uploads", [&uploads](Request& req) {
-    return tus([&] {
-      check_version(req);
-      if (req.header("Upload-Defer-Length")) {
-        throw HttpError(400, "defer-length", "Upload-Defer-Length is not supported", "Send Upload-Length.");
-      }
-      auto length = header_int(req, "Upload-Length");
-      if (!length) throw HttpError(400, "upload-length", "Upload-Length is required", "Send the file's size.");
-      std::string metadata(req.header("Upload-Metadata").value_or(""));
-      if (metadata.size() > 4096) throw HttpError(400, "upload-metadata", "Upload-Metadata is too long");
-      Upload u = net::value_or_throw(uploads.create(user_of(req), *length, std::move(metadata)));
-      Response r;
-      r.status = 201;
-      r.headers.add("Location", "/api/v1/uploads/" + id_to_string(u.id));
-      r.headers.add("Upload-Offset", "0");
-      r.headers.add("Upload-Expires", http_date(u.expires_at));
-      return r;
-    });
-  }, authed);
+  router.post(
+      "/api/v1/uploads",
+      [&uploads](Request& req) {
+        return tus([&] {
+          check_version(req);
+          if (req.header("Upload-Defer-Length")) {
+            throw HttpError(400, "defer-length", "Upload-Defer-Length is not supported",
+                            "Send Upload-Length.");
+          }
+          auto length = header_int(req, "Upload-Length");
+          if (!length)
+            throw HttpError(400, "upload-length", "Upload-Length is required",
+                            "Send the file's size.");
+          std::string metadata(req.header("Upload-Metadata").value_or(""));
+          if (metadata.size() > 4096)
+            throw HttpError(400, "upload-metadata", "Upload-Metadata is too long");
+          Upload u =
+              net::value_or_throw(uploads.create(user_of(req), *length, std::move(metadata)));
+          Response r;
+          r.status = 201;
+          r.headers.add("Location", "/api/v1/uploads/" + id_to_string(u.id));
+          r.headers.add("Upload-Offset", "0");
+          r.headers.add("Upload-Expires", http_date(u.expires_at));
+          return r;
+        });
+      },
+      authed);
 
-  router.add(Method::kHead, "/api/v1/uploads/{id}", [&uploads](Request& req) {
-    return tus([&] {
-      check_version(req);
-      Upload u = net::value_or_throw(uploads.get(user_of(req), upload_id(req)));
-      Response r;
-      add_upload_headers(r, u);
-      return r;
-    });
-  }, authed);
+  router.add(
+      Method::kHead, "/api/v1/uploads/{id}",
+      [&uploads](Request& req) {
+        return tus([&] {
+          check_version(req);
+          Upload u = net::value_or_throw(uploads.get(user_of(req), upload_id(req)));
+          Response r;
+          add_upload_headers(r, u);
+          return r;
+        });
+      },
+      authed);
 
   net::RouteOptions patch = authed;
   patch.max_body = static_cast<std::size_t>(uploads.options().max_bytes);
-  router.stream(Method::kPatch, "/api/v1/uploads/{id}", [&uploads](Request& req) {
-    net::StreamStart start;
-    try {
-      check_version(req);
-      auto type = req.header("Content-Type");
-      if (!type || *type != "application/offset+octet-stream") {
-        throw HttpError(415, "unsupported-media-type", "Unsupported media type",
-                        "PATCH bodies are application/offset+octet-stream.");
-      }
-      auto offset = header_int(req, "Upload-Offset");
-      if (!offset) throw HttpError(400, "upload-offset", "Upload-Offset is required");
-      std::optional<std::string> sha1;
-      if (auto h = req.header("Upload-Checksum")) sha1 = parse_checksum(*h);
-      auto append = uploads.begin_append(user_of(req), upload_id(req), *offset, std::move(sha1));
-      if (!append) {
-        start.answer = problem(append.status());
+  router.stream(
+      Method::kPatch, "/api/v1/uploads/{id}",
+      [&uploads](Request& req) {
+        net::StreamStart start;
+        try {
+          check_version(req);
+          auto type = req.header("Content-Type");
+          if (!type || *type != "application/offset+octet-stream") {
+            throw HttpError(415, "unsupported-media-type", "Unsupported media type",
+                            "PATCH bodies are application/offset+octet-stream.");
+          }
+          auto offset = header_int(req, "Upload-Offset");
+          if (!offset) throw HttpError(400, "upload-offset", "Upload-Offset is required");
+          std::optional<std::string> sha1;
+          if (auto h = req.header("Upload-Checksum")) sha1 = parse_checksum(*h);
+          auto append =
+              uploads.begin_append(user_of(req), upload_id(req), *offset, std::move(sha1));
+          if (!append) {
+            start.answer = problem(append.status());
+            return start;
+          }
+          start.sink = std::make_unique<PatchSink>(std::move(append).value());
+        } catch (const HttpError& e) {
+          start.answer = with_tus(net::problem_response(e.problem()));
+        }
         return start;
-      }
-      start.sink = std::make_unique<PatchSink>(std::move(append).value());
-    } catch (const HttpError& e) {
-      start.answer = with_tus(net::problem_response(e.problem()));
-    }
-    return start;
-  }, patch);
+      },
+      patch);
 
-  router.del("/api/v1/uploads/{id}", [&uploads](Request& req) {
-    return tus([&] {
-      check_version(req);
-      net::ok_or_throw(uploads.terminate(user_of(req), upload_id(req)));
-      return Response::no_content();
-    });
-  }, authed);
+  router.del(
+      "/api/v1/uploads/{id}",
+      [&uploads](Request& req) {
+        return tus([&] {
+          check_version(req);
+          net::ok_or_throw(uploads.terminate(user_of(req), upload_id(req)));
+          return Response::no_content();
+        });
+      },
+      authed);
 }
 
 }  // namespace riff::video

@@ -28,7 +28,9 @@ Upload upload_from(const db::Row& r) {
   return u;
 }
 
-Status not_found() { return Status::not_found("No such upload."); }
+Status not_found() {
+  return Status::not_found("No such upload.");
+}
 
 }  // namespace
 
@@ -44,7 +46,8 @@ std::string http_date(std::int64_t unix_ms) {
 /// Appends with pwrite, hashing as it goes when a checksum was given.
 class FileAppend final : public UploadAppend {
  public:
-  FileAppend(UploadService& svc, db::Database& db, Upload upload, int fd, std::optional<std::string> sha1)
+  FileAppend(UploadService& svc, db::Database& db, Upload upload, int fd,
+             std::optional<std::string> sha1)
       : svc_(svc), db_(db), upload_(std::move(upload)), fd_(fd), expected_(std::move(sha1)) {
     if (expected_) {
       md_.reset(EVP_MD_CTX_new());
@@ -59,7 +62,8 @@ class FileAppend final : public UploadAppend {
   Status write(std::string_view bytes) override {
     const std::int64_t room = upload_.length - upload_.offset - written_;
     bool too_long = static_cast<std::int64_t>(bytes.size()) > room;
-    if (too_long) bytes = bytes.substr(0, static_cast<std::size_t>(std::max<std::int64_t>(room, 0)));
+    if (too_long)
+      bytes = bytes.substr(0, static_cast<std::size_t>(std::max<std::int64_t>(room, 0)));
     while (!bytes.empty()) {
       ssize_t n = ::pwrite(fd_, bytes.data(), bytes.size(), upload_.offset + written_);
       if (n < 0) {
@@ -99,10 +103,12 @@ class FileAppend final : public UploadAppend {
       return out;
     }
     const std::int64_t next = upload_.offset + written_;
-    const UploadState state = next == upload_.length ? UploadState::kComplete : UploadState::kUploading;
-    auto n = db_.exec("UPDATE uploads SET upload_offset = $1, state = $2 WHERE id = $3 AND upload_offset = $4"
-                      " AND state = 0",
-                      {next, static_cast<int>(state), upload_.id, upload_.offset});
+    const UploadState state =
+        next == upload_.length ? UploadState::kComplete : UploadState::kUploading;
+    auto n = db_.exec(
+        "UPDATE uploads SET upload_offset = $1, state = $2 WHERE id = $3 AND upload_offset = $4"
+        " AND state = 0",
+        {next, static_cast<int>(state), upload_.id, upload_.offset});
     if (!n) return n.status().with_context("record upload offset");
     if (*n == 0) return Status::conflict("The upload changed meanwhile.");
     upload_.offset = next;
@@ -126,10 +132,13 @@ class FileAppend final : public UploadAppend {
   bool disk_error_ = false;
 };
 
-UploadService::UploadService(db::Database& db, IdGenerator& ids, const Clock& clock, UploadOptions options)
+UploadService::UploadService(db::Database& db, IdGenerator& ids, const Clock& clock,
+                             UploadOptions options)
     : db_(db), ids_(ids), clock_(clock), options_(std::move(options)) {}
 
-fs::path UploadService::part_path(Id upload_id) const { return options_.dir / (id_to_string(upload_id) + ".part"); }
+fs::path UploadService::part_path(Id upload_id) const {
+  return options_.dir / (id_to_string(upload_id) + ".part");
+}
 
 void UploadService::remove_file(Id upload_id) const {
   std::error_code ec;
@@ -142,24 +151,36 @@ void UploadService::release(Id upload_id) {
 }
 
 Result<Upload> UploadService::create(Id user_id, std::int64_t length, std::string metadata) {
-  if (length < 0) return Status::invalid("/Upload-Length", "Upload-Length must be a non-negative integer.");
+  if (length < 0)
+    return Status::invalid("/Upload-Length", "Upload-Length must be a non-negative integer.");
   if (length > options_.max_bytes) {
     return Status(Code::kTooLarge, "The file is larger than the limit of " +
                                        std::to_string(options_.max_bytes) + " bytes.");
   }
   const std::int64_t now = clock_.now_ms();
-  Upload u{ids_.next(), user_id, length, 0, std::move(metadata), UploadState::kUploading, now,
+  Upload u{ids_.next(),
+           user_id,
+           length,
+           0,
+           std::move(metadata),
+           UploadState::kUploading,
+           now,
            now + options_.expiry_ms};
   Status st = db_.transact([&](db::Conn& c) -> Status {
-    RIFF_ASSIGN_OR_RETURN(db::Rows used,
-                          c.query("SELECT COALESCE(SUM(length), 0) FROM uploads WHERE user_id = $1 AND created_at > $2",
-                                  {user_id, now - 24LL * 3600 * 1000}));
+    RIFF_ASSIGN_OR_RETURN(
+        db::Rows used,
+        c.query(
+            "SELECT COALESCE(SUM(length), 0) FROM uploads WHERE user_id = $1 AND created_at > $2",
+            {user_id, now - 24LL * 3600 * 1000}));
     if (used[0].i64(0) + length > options_.quota_bytes_per_day) {
       return Status(Code::kTooLarge, "This upload would pass your daily upload quota.");
     }
-    return c.exec("INSERT INTO uploads (id, user_id, length, upload_offset, metadata, state, created_at, expires_at)"
-                  " VALUES ($1, $2, $3, 0, $4, $5, $6, $7)",
-                  {u.id, user_id, length, u.metadata, length == 0 ? 1 : 0, now, u.expires_at})
+    return c
+        .exec(
+            "INSERT INTO uploads (id, user_id, length, upload_offset, metadata, state, created_at, "
+            "expires_at)"
+            " VALUES ($1, $2, $3, 0, $4, $5, $6, $7)",
+            {u.id, user_id, length, u.metadata, length == 0 ? 1 : 0, now, u.expires_at})
         .status();
   });
   RIFF_RETURN_IF_ERROR(st);
@@ -183,20 +204,24 @@ Result<Upload> UploadService::get(Id user_id, Id upload_id) {
   return u;
 }
 
-Result<std::unique_ptr<UploadAppend>> UploadService::begin_append(Id user_id, Id upload_id, std::int64_t offset,
+Result<std::unique_ptr<UploadAppend>> UploadService::begin_append(Id user_id, Id upload_id,
+                                                                  std::int64_t offset,
                                                                   std::optional<std::string> sha1) {
   RIFF_ASSIGN_OR_RETURN(Upload u, get(user_id, upload_id));
-  if (offset != u.offset) return Status::conflict("Upload-Offset does not match the server's offset.");
+  if (offset != u.offset)
+    return Status::conflict("Upload-Offset does not match the server's offset.");
   {
     std::lock_guard lock(mu_);
-    if (!appending_.insert(upload_id).second) return Status::conflict("Another append to this upload is running.");
+    if (!appending_.insert(upload_id).second)
+      return Status::conflict("Another append to this upload is running.");
   }
   int fd = ::open(part_path(upload_id).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
     release(upload_id);
     return Status::unavailable("open upload file");
   }
-  return std::unique_ptr<UploadAppend>(std::make_unique<FileAppend>(*this, db_, std::move(u), fd, std::move(sha1)));
+  return std::unique_ptr<UploadAppend>(
+      std::make_unique<FileAppend>(*this, db_, std::move(u), fd, std::move(sha1)));
 }
 
 Status UploadService::terminate(Id user_id, Id upload_id) {
@@ -208,12 +233,14 @@ Status UploadService::terminate(Id user_id, Id upload_id) {
 }
 
 Result<Upload> UploadService::consume(db::Conn& c, Id user_id, Id upload_id) {
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows, c.query("SELECT " + std::string(kUploadColumns) +
-                                                   " FROM uploads WHERE id = $1 AND user_id = $2 FOR UPDATE",
-                                               {upload_id, user_id}));
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
+                        c.query("SELECT " + std::string(kUploadColumns) +
+                                    " FROM uploads WHERE id = $1 AND user_id = $2 FOR UPDATE",
+                                {upload_id, user_id}));
   if (rows.empty()) return Status::invalid("/upload_id", "No such upload.");
   Upload u = upload_from(rows[0]);
-  if (u.state == UploadState::kPosted) return Status::invalid("/upload_id", "This upload was already posted.");
+  if (u.state == UploadState::kPosted)
+    return Status::invalid("/upload_id", "This upload was already posted.");
   if (u.state != UploadState::kComplete || u.expires_at <= clock_.now_ms()) {
     return Status::invalid("/upload_id", "The upload is not complete.");
   }
@@ -224,8 +251,9 @@ Result<Upload> UploadService::consume(db::Conn& c, Id user_id, Id upload_id) {
 
 Result<std::int64_t> UploadService::expire() {
   const std::int64_t now = clock_.now_ms();
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
-                        db_.query("SELECT id FROM uploads WHERE state IN (0, 1) AND expires_at <= $1", {now}));
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      db_.query("SELECT id FROM uploads WHERE state IN (0, 1) AND expires_at <= $1", {now}));
   std::int64_t count = 0;
   for (const auto& r : rows) {
     auto n = db_.exec("UPDATE uploads SET state = 3 WHERE id = $1 AND state IN (0, 1)", {r.i64(0)});

@@ -26,7 +26,13 @@
 
 namespace riff::video {
 
-enum class UploadState { kUploading = 0, kComplete = 1, kTerminated = 2, kExpired = 3, kPosted = 4 };
+enum class UploadState {
+  kUploading = 0,
+  kComplete = 1,
+  kTerminated = 2,
+  kExpired = 3,
+  kPosted = 4
+};
 
 struct Upload {
   Id id = 0;
@@ -40,7 +46,7 @@ struct Upload {
 };
 
 struct UploadOptions {
-  std::filesystem::path dir;                        // <data_dir>/uploads
+  std::filesystem::path dir;  // <data_dir>/uploads
   std::int64_t max_bytes = 500LL << 20;
   std::int64_t quota_bytes_per_day = 5LL << 30;
   std::int64_t expiry_ms = 24LL * 3600 * 1000;

@@ -18,13 +18,16 @@ std::optional<Id> viewer_of(const Request& req) {
 }
 
 Id user_of(const Request& req) {
-  if (!req.principal) throw HttpError(401, "unauthenticated", "Authentication required", "Log in first.");
+  if (!req.principal)
+    throw HttpError(401, "unauthenticated", "Authentication required", "Log in first.");
   return req.principal->user_id;
 }
 
 Id id_param(const Request& req, std::string_view what) {
   auto id = parse_id(req.param("id"));
-  if (!id) throw HttpError(404, "not-found", "Not found", std::string("No such ") + std::string(what) + ".");
+  if (!id)
+    throw HttpError(404, "not-found", "Not found",
+                    std::string("No such ") + std::string(what) + ".");
   return *id;
 }
 
@@ -40,8 +43,9 @@ std::string media_url(Id video_id, std::string_view file) {
 json::object sound_json(const SoundView& s) {
   json::value creator_v = nullptr;
   if (s.sound.creator_id) {
-    creator_v = json::object{{"id", id_to_string(*s.sound.creator_id)},
-                             {"handle", s.creator_handle ? json::value(*s.creator_handle) : json::value(nullptr)}};
+    creator_v = json::object{
+        {"id", id_to_string(*s.sound.creator_id)},
+        {"handle", s.creator_handle ? json::value(*s.creator_handle) : json::value(nullptr)}};
   }
   return {
       {"id", id_to_string(s.sound.id)},
@@ -53,8 +57,9 @@ json::object sound_json(const SoundView& s) {
       {"duration_ms", s.sound.duration_ms},
       {"reusable", s.sound.reusable},
       {"use_count", s.sound.use_count},
-      {"audio_url", s.has_audio ? json::value("/api/v1/sounds/" + id_to_string(s.sound.id) + "/audio")
-                                : json::value(nullptr)},
+      {"audio_url", s.has_audio
+                        ? json::value("/api/v1/sounds/" + id_to_string(s.sound.id) + "/audio")
+                        : json::value(nullptr)},
       {"created_at", to_rfc3339(s.sound.created_at)},
   };
 }
@@ -62,13 +67,15 @@ json::object sound_json(const SoundView& s) {
 Response page_response(const VideoPage& page, const std::string& public_url) {
   json::array items;
   for (const auto& v : page.items) items.push_back(video_json(v, public_url));
-  return net::json_response(200, json::object{{"items", std::move(items)},
-                                              {"next_cursor", page.next_cursor ? json::value(*page.next_cursor)
-                                                                               : json::value(nullptr)}});
+  return net::json_response(
+      200, json::object{{"items", std::move(items)},
+                        {"next_cursor", page.next_cursor ? json::value(*page.next_cursor)
+                                                         : json::value(nullptr)}});
 }
 
 template <class T, class Parse>
-std::optional<T> enum_field(net::BodyReader& body, std::string_view key, Parse parse, std::string_view allowed) {
+std::optional<T> enum_field(net::BodyReader& body, std::string_view key, Parse parse,
+                            std::string_view allowed) {
   auto s = body.string(key, {});
   if (!s) return std::nullopt;
   auto v = parse(*s);
@@ -84,11 +91,14 @@ Response post_video(const VideoRouteDeps& d, Request& req) {
   in.sound_id = body.id("sound_id");
   auto offset = body.integer("sound_offset_ms", false, 0, 3'600'000);
   in.sound_mode = enum_field<SoundMode>(body, "sound_mode", parse_sound_mode, "replace, mix");
-  auto visibility = enum_field<Visibility>(body, "visibility", parse_visibility, "public, followers, private");
-  auto comments = enum_field<CommentPolicy>(body, "comments", parse_comment_policy, "everyone, followers, no_one");
+  auto visibility =
+      enum_field<Visibility>(body, "visibility", parse_visibility, "public, followers, private");
+  auto comments = enum_field<CommentPolicy>(body, "comments", parse_comment_policy,
+                                            "everyone, followers, no_one");
   auto allow_duet = body.boolean("allow_duet");
   in.duet_of = body.id("duet_of");
-  if (in.sound_mode && *in.sound_mode == SoundMode::kOriginal) body.fail("sound_mode", "Expected replace or mix.");
+  if (in.sound_mode && *in.sound_mode == SoundMode::kOriginal)
+    body.fail("sound_mode", "Expected replace or mix.");
   if (in.sound_mode && !in.sound_id) body.fail("sound_mode", "A sound mode needs a sound_id.");
   body.finish();
   in.upload_id = *upload;
@@ -107,8 +117,10 @@ Response patch_video(const VideoRouteDeps& d, Request& req) {
   net::BodyReader body(req);
   VideoPatch p;
   p.caption = body.string("caption", {.max_len = kMaxCaptionChars});
-  p.visibility = enum_field<Visibility>(body, "visibility", parse_visibility, "public, followers, private");
-  p.comments = enum_field<CommentPolicy>(body, "comments", parse_comment_policy, "everyone, followers, no_one");
+  p.visibility =
+      enum_field<Visibility>(body, "visibility", parse_visibility, "public, followers, private");
+  p.comments = enum_field<CommentPolicy>(body, "comments", parse_comment_policy,
+                                         "everyone, followers, no_one");
   p.allow_duet = body.boolean("allow_duet");
   body.finish();
   VideoView v = net::value_or_throw(d.videos.update(user_of(req), id_param(req, "video"), p));
@@ -129,10 +141,11 @@ json::object video_json(const VideoView& view, const std::string& public_url) {
   }
   json::value sound = nullptr;
   if (view.sound) {
-    sound = json::object{{"id", id_to_string(view.sound->id)},
-                         {"title", view.sound->title},
-                         {"creator_handle", view.sound->creator_handle ? json::value(*view.sound->creator_handle)
-                                                                        : json::value(nullptr)}};
+    sound = json::object{
+        {"id", id_to_string(view.sound->id)},
+        {"title", view.sound->title},
+        {"creator_handle", view.sound->creator_handle ? json::value(*view.sound->creator_handle)
+                                                      : json::value(nullptr)}};
   }
   auto url = [&](std::string_view file) -> json::value {
     if (!ready) return nullptr;
@@ -143,8 +156,9 @@ json::object video_json(const VideoView& view, const std::string& public_url) {
       {"author", json::object{{"id", id_to_string(view.author.id)},
                               {"handle", view.author.handle},
                               {"display_name", view.author.display_name},
-                              {"avatar_url", view.author.avatar_path ? json::value("/media/" + *view.author.avatar_path)
-                                                                     : json::value(nullptr)}}},
+                              {"avatar_url", view.author.avatar_path
+                                                 ? json::value("/media/" + *view.author.avatar_path)
+                                                 : json::value(nullptr)}}},
       {"caption", v.caption},
       {"hashtags", std::move(hashtags)},
       {"mentions", std::move(mentions)},
@@ -182,41 +196,63 @@ void mount_video_routes(net::Router& router, const VideoRouteDeps& deps) {
   optional.auth = net::Auth::kOptional;
   const VideoRouteDeps d = deps;
 
-  router.post("/api/v1/videos", [d](Request& req) { return post_video(d, req); }, required);
-  router.get("/api/v1/videos/{id}", [d](Request& req) {
-    VideoView v = net::value_or_throw(d.videos.get(viewer_of(req), id_param(req, "video")));
-    Response r = net::json_response(200, video_json(v, d.public_url));
-    r.headers.add("Cache-Control", "no-store");
-    return r;
-  }, optional);
-  router.patch("/api/v1/videos/{id}", [d](Request& req) { return patch_video(d, req); }, required);
-  router.del("/api/v1/videos/{id}", [d](Request& req) {
-    net::ok_or_throw(d.videos.remove(user_of(req), id_param(req, "video")));
-    return Response::no_content();
-  }, required);
-  router.get("/api/v1/videos/{id}/duets", [d](Request& req) {
-    auto page = net::page_params(req);
-    return page_response(
-        net::value_or_throw(d.videos.duets(viewer_of(req), id_param(req, "video"), page.limit, page.cursor)),
-        d.public_url);
-  }, optional);
+  router.post(
+      "/api/v1/videos", [d](Request& req) { return post_video(d, req); }, required);
+  router.get(
+      "/api/v1/videos/{id}",
+      [d](Request& req) {
+        VideoView v = net::value_or_throw(d.videos.get(viewer_of(req), id_param(req, "video")));
+        Response r = net::json_response(200, video_json(v, d.public_url));
+        r.headers.add("Cache-Control", "no-store");
+        return r;
+      },
+      optional);
+  router.patch(
+      "/api/v1/videos/{id}", [d](Request& req) { return patch_video(d, req); }, required);
+  router.del(
+      "/api/v1/videos/{id}",
+      [d](Request& req) {
+        net::ok_or_throw(d.videos.remove(user_of(req), id_param(req, "video")));
+        return Response::no_content();
+      },
+      required);
+  router.get(
+      "/api/v1/videos/{id}/duets",
+      [d](Request& req) {
+        auto page = net::page_params(req);
+        return page_response(net::value_or_throw(d.videos.duets(
+                                 viewer_of(req), id_param(req, "video"), page.limit, page.cursor)),
+                             d.public_url);
+      },
+      optional);
 
-  router.get("/api/v1/sounds/{id}", [d](Request& req) {
-    return net::json_response(200, sound_json(net::value_or_throw(d.sounds.get(viewer_of(req), id_param(req, "sound")))));
-  }, optional);
-  router.patch("/api/v1/sounds/{id}", [d](Request& req) {
-    net::BodyReader body(req);
-    auto reusable = body.boolean("reusable", true);
-    body.finish();
-    return net::json_response(
-        200, sound_json(net::value_or_throw(d.sounds.set_reusable(user_of(req), id_param(req, "sound"), *reusable))));
-  }, required);
-  router.get("/api/v1/sounds/{id}/videos", [d](Request& req) {
-    auto page = net::page_params(req);
-    return page_response(
-        net::value_or_throw(d.sounds.videos(viewer_of(req), id_param(req, "sound"), page.limit, page.cursor)),
-        d.public_url);
-  }, optional);
+  router.get(
+      "/api/v1/sounds/{id}",
+      [d](Request& req) {
+        return net::json_response(
+            200,
+            sound_json(net::value_or_throw(d.sounds.get(viewer_of(req), id_param(req, "sound")))));
+      },
+      optional);
+  router.patch(
+      "/api/v1/sounds/{id}",
+      [d](Request& req) {
+        net::BodyReader body(req);
+        auto reusable = body.boolean("reusable", true);
+        body.finish();
+        return net::json_response(200, sound_json(net::value_or_throw(d.sounds.set_reusable(
+                                           user_of(req), id_param(req, "sound"), *reusable))));
+      },
+      required);
+  router.get(
+      "/api/v1/sounds/{id}/videos",
+      [d](Request& req) {
+        auto page = net::page_params(req);
+        return page_response(net::value_or_throw(d.sounds.videos(
+                                 viewer_of(req), id_param(req, "sound"), page.limit, page.cursor)),
+                             d.public_url);
+      },
+      optional);
 }
 
 }  // namespace riff::video
