@@ -214,6 +214,8 @@ int App::serve() {
   std::condition_variable housekeeping_cv;
   bool stopping = false;
   std::thread housekeeping([&] {
+    // Uploads left by a previous run need not wait for the first hour.
+    if (auto n = p.uploads->expire(); n && *n > 0) spdlog::info("housekeeping: expired {} uploads", *n);
     std::unique_lock lock(housekeeping_mu);
     while (!housekeeping_cv.wait_for(lock, std::chrono::hours(1), [&] { return stopping; })) {
       lock.unlock();
