@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <netinet/tcp.h>
 #include <sys/sendfile.h>
 #include <unistd.h>
 
@@ -297,14 +298,21 @@ asio::awaitable<bool> Server::Impl::write_response(tcp::socket& sock, const Requ
     auto [ec, n] = co_await asio::async_write(sock, bufs, kTuple);
     co_return !ec;
   }
-  auto [ec, n] = co_await asio::async_write(sock, asio::buffer(head), kTuple);
-  if (ec) co_return false;
   int fd = ::open(res.file->path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) co_return false;
-  struct FdCloser {
-    int fd;
-    ~FdCloser() { ::close(fd); }
-  } closer{fd};
+  // Cork the socket so the head and the first file bytes share packets (as
+  // nginx's tcp_nopush does); uncorking at the end flushes the tail.
+  int one = 1, zero = 0;
+  ::setsockopt(sock.native_handle(), IPPROTO_TCP, TCP_CORK, &one, sizeof one);
+  struct Cleanup {
+    int fd, sock, zero;
+    ~Cleanup() {
+      ::setsockopt(sock, IPPROTO_TCP, TCP_CORK, &zero, sizeof zero);
+      ::close(fd);
+    }
+  } cleanup{fd, sock.native_handle(), zero};
+  auto [ec, n] = co_await asio::async_write(sock, asio::buffer(head), kTuple);
+  if (ec) co_return false;
   off_t off = static_cast<off_t>(res.file->offset);
   std::uint64_t left = res.file->length;
   sock.native_non_blocking(true);
