@@ -3,6 +3,7 @@
 #include "riff/core/clock.hpp"
 #include "riff/net/json.hpp"
 #include "riff/video/sounds.hpp"
+#include "riff/video/render.hpp"
 
 namespace riff::video {
 namespace {
@@ -185,7 +186,7 @@ json::object video_json(const VideoView& view, const std::string& public_url) {
       {"share_count", v.share_count},
       {"view_count", v.view_count},
       {"created_at", to_rfc3339(v.created_at)},
-      {"share_url", public_url + "/videos/" + id_to_string(v.id)},
+      {"share_url", public_url + share_url(v.id)},
   };
 }
 
