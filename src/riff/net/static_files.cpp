@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "riff/net/url_codec.hpp"
+#include "riff/net/validators.hpp"
 
 namespace riff::net {
 namespace {
@@ -38,66 +39,9 @@ bool safe_relative(std::string_view rel) {
   return true;
 }
 
-struct ByteRange {
-  std::uint64_t first, last;  // inclusive
-};
-
-// Parses one "bytes=a-b" range. nullopt: ignore the header (serve 200);
-// a range with first > last: unsatisfiable (416).
-std::optional<ByteRange> parse_range(std::string_view h, std::uint64_t size) {
-  if (!h.starts_with("bytes=")) return std::nullopt;
-  h.remove_prefix(6);
-  if (h.find(',') != std::string_view::npos) return std::nullopt;  // multi-range: send it all
-  auto dash = h.find('-');
-  if (dash == std::string_view::npos) return std::nullopt;
-  auto num = [](std::string_view s) -> std::optional<std::uint64_t> {
-    if (s.empty() || s.size() > 19) return std::nullopt;
-    std::uint64_t v = 0;
-    for (char c : s) {
-      if (c < '0' || c > '9') return std::nullopt;
-      v = v * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return v;
-  };
-  auto a = h.substr(0, dash), b = h.substr(dash + 1);
-  if (a.empty()) {  // suffix range: last N bytes
-    auto n = num(b);
-    if (!n) return std::nullopt;
-    if (*n == 0 || size == 0) return ByteRange{1, 0};
-    return ByteRange{size - std::min(*n, size), size - 1};
-  }
-  auto first = num(a);
-  if (!first) return std::nullopt;
-  std::uint64_t last = size == 0 ? 0 : size - 1;
-  if (!b.empty()) {
-    auto l = num(b);
-    if (!l || *l < *first) return std::nullopt;
-    last = std::min(*l, last);
-  }
-  if (*first >= size) return ByteRange{1, 0};
-  return ByteRange{*first, last};
-}
-
 bool accepts_gzip(const Request& req) {
   auto ae = req.header("Accept-Encoding");
   return ae && ae->find("gzip") != std::string_view::npos;
-}
-
-bool etag_matches(std::string_view inm, std::string_view etag) {
-  if (inm == "*") return true;
-  std::size_t i = 0;
-  while (i < inm.size()) {
-    auto j = inm.find(',', i);
-    if (j == std::string_view::npos) j = inm.size();
-    auto t = inm.substr(i, j - i);
-    while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
-    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
-    if (t.starts_with("W/")) t.remove_prefix(2);
-    auto e = etag.starts_with("W/") ? etag.substr(2) : etag;
-    if (t == e) return true;
-    i = j + 1;
-  }
-  return false;
 }
 
 }  // namespace
@@ -181,9 +125,8 @@ std::optional<Response> StaticFiles::serve_file(const Request& req, const Static
   struct stat st {};
   if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   const auto size = static_cast<std::uint64_t>(st.st_size);
-  std::string etag = fmt::format("\"{:x}-{:x}\"", size,
-                                 static_cast<std::uint64_t>(st.st_mtim.tv_sec) * 1'000'000'000ull +
-                                     static_cast<std::uint64_t>(st.st_mtim.tv_nsec));
+  std::string etag = file_etag(size, static_cast<std::uint64_t>(st.st_mtim.tv_sec) * 1'000'000'000ull +
+                                           static_cast<std::uint64_t>(st.st_mtim.tv_nsec));
   const std::string_view ctype = content_type_for(file);
 
   Response r;
@@ -210,7 +153,7 @@ std::optional<Response> StaticFiles::serve_file(const Request& req, const Static
   if (range_h) {
     // If-Range with a different validator means: send the whole new file.
     auto if_range = req.header("If-Range");
-    if (!if_range || *if_range == etag) range = parse_range(*range_h, size);
+    if (!if_range || *if_range == etag) range = parse_byte_range(*range_h, size);
   }
   if (range && range->first > range->last) {
     r.status = 416;

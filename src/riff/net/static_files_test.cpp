@@ -1,4 +1,5 @@
 #include "riff/net/static_files.hpp"
+#include "riff/net/validators.hpp"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -126,6 +127,37 @@ TEST_F(StaticFilesTest, RefusesPathTraversalAndHiddenFiles) {
   EXPECT_FALSE(s.serve(get("/media/../etc/passwd")));
   EXPECT_FALSE(s.serve(get("/media/.secret")));
   EXPECT_FALSE(s.serve(get("/media/assets/../../x")));
+}
+
+}  // namespace
+}  // namespace riff::net
+
+namespace riff::net {
+namespace {
+
+TEST(ByteRanges, ParsesTheThreeFormsAndRefusesTheRest) {
+  auto r = parse_byte_range("bytes=10-19", 100);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->first, 10u);
+  EXPECT_EQ(r->last, 19u);
+  r = parse_byte_range("bytes=90-", 100);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->last, 99u);
+  r = parse_byte_range("bytes=-5", 100);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->first, 95u);
+  r = parse_byte_range("bytes=100-", 100);  // past the end: unsatisfiable
+  ASSERT_TRUE(r);
+  EXPECT_GT(r->first, r->last);
+  EXPECT_FALSE(parse_byte_range("bytes=0-1,5-6", 100));  // several: send it all
+  EXPECT_FALSE(parse_byte_range("items=0-1", 100));
+  EXPECT_FALSE(parse_byte_range("bytes=9-3", 100));
+}
+
+TEST(EtagMatches, WeakComparisonListsAndStar) {
+  EXPECT_TRUE(etag_matches("\"a\", W/\"b\"", "\"b\""));
+  EXPECT_TRUE(etag_matches("*", "\"x\""));
+  EXPECT_FALSE(etag_matches("\"a\"", "\"b\""));
 }
 
 }  // namespace
