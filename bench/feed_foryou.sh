@@ -8,16 +8,7 @@ source "$(dirname "$0")/lib.sh"
 VIDEOS=${VIDEOS:-100000}
 CREATORS=${CREATORS:-1000}
 
-work=$(mktemp -d)
-chmod 755 "$work"
-pg_dir=$work/pg
-cleanup() {
-  kill "${RIFFD_PID:-}" 2>/dev/null || true
-  wait "${RIFFD_PID:-}" 2>/dev/null || true
-  [ -d "$pg_dir" ] && "$ROOT/scripts/pg-test-server.sh" stop "$pg_dir" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workdir
 
 now_ms=$(($(date +%s) * 1000))
 creators_select() {

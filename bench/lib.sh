@@ -39,3 +39,19 @@ start_riffd() {  # start_riffd PORT DATA_DIR [extra flags...] ; sets RIFFD_PID
 machine_line() {
   echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(. /etc/os-release; echo "$PRETTY_NAME")"
 }
+
+# A scratch folder readable by nginx's and PostgreSQL's unprivileged users,
+# removed on exit with the riffd and PostgreSQL the script started there.
+# Sets $work and $pg_dir.
+bench_workdir() {
+  work=$(mktemp -d)
+  chmod 755 "$work"
+  pg_dir=$work/pg
+  trap bench_cleanup EXIT
+}
+bench_cleanup() {
+  kill "${RIFFD_PID:-}" 2>/dev/null || true
+  wait "${RIFFD_PID:-}" 2>/dev/null || true
+  [ -d "$pg_dir" ] && "$ROOT/scripts/pg-test-server.sh" stop "$pg_dir" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
