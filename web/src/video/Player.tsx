@@ -1,7 +1,8 @@
-// One <video>: HLS through hls.js (lazy-loaded) or native HLS, falling back
-// to the MP4 rendition. Plays only while `mode` is "active"; "preload"
-// attaches the source so the next video starts instantly; "idle" shows the
-// poster only. Reports watch time when the video stops being active.
+// One <video>: HLS through hls.js (lazy-loaded) where Media Source Extensions
+// exist, else native HLS, falling back to the MP4 rendition. Plays only while
+// `mode` is "active"; "preload" attaches the source so the next video starts
+// instantly; "idle" shows the poster only. Reports watch time when the video
+// stops being active.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { PlayIcon, SpeakerIcon } from '../components/Icons';
 import { createStore, useStore } from '../store';
@@ -60,14 +61,22 @@ export function Player({ video, mode }: { video: Video; mode: PlayMode }) {
     };
     el.addEventListener('error', onNativeError);
     const src = video.hls_url;
-    if (src && el.canPlayType('application/vnd.apple.mpegurl')) {
-      el.src = src;
-      tryPlay();
-    } else if (src) {
+    const native = () => {
+      if (cancelled) return;
+      if (src && el.canPlayType('application/vnd.apple.mpegurl')) {
+        el.src = src;
+        tryPlay();
+      } else mp4();
+    };
+    // hls.js wherever Media Source Extensions exist (the same adaptive
+    // behaviour in every browser, capped to the player size); the browser's
+    // own HLS only without MSE (older iPhones), then the MP4.
+    const hasMse = 'MediaSource' in window || 'ManagedMediaSource' in window;
+    if (src && hasMse) {
       import('hls.js/light').then(
         ({ default: Hls }) => {
           if (cancelled) return;
-          if (!Hls.isSupported()) return mp4();
+          if (!Hls.isSupported()) return native();
           const h = new Hls({ capLevelToPlayerSize: true, maxBufferLength: 20 });
           hls = h;
           h.on(Hls.Events.ERROR, (_e, data) => {
@@ -80,9 +89,9 @@ export function Player({ video, mode }: { video: Video; mode: PlayMode }) {
           h.attachMedia(el);
           tryPlay();
         },
-        () => mp4(),
+        () => native(),
       );
-    } else mp4();
+    } else native();
     return () => {
       cancelled = true;
       el.removeEventListener('error', onNativeError);

@@ -67,7 +67,8 @@ export interface Sound {
   creator_handle?: string;
   creator?: Author | null;
   duration_ms?: number;
-  video_count?: number;
+  /** Videos published with this sound. */
+  use_count?: number;
   audio_url?: string | null;
 }
 

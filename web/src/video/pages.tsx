@@ -158,6 +158,7 @@ export function SoundPage({ id }: { id: string }) {
     videoApi.sound(id).then(setSound, setError);
   }, [id]);
   const creator = sound?.creator_handle || sound?.creator?.handle;
+  const uses = sound?.use_count;
   return (
     <>
       <PageHeader title="Sound" back />
@@ -181,9 +182,9 @@ export function SoundPage({ id }: { id: string }) {
                 <Link href={`/@${encodeURIComponent(creator)}`}>@{creator}</Link>
               </p>
             )}
-            {typeof sound.video_count === 'number' && (
+            {typeof uses === 'number' && (
               <p class="muted" data-testid="sound-video-count">
-                {formatCount(sound.video_count)} {sound.video_count === 1 ? 'video' : 'videos'}
+                {formatCount(uses)} {uses === 1 ? 'video' : 'videos'}
               </p>
             )}
             {sound.audio_url && <audio controls src={sound.audio_url} preload="none" aria-label="Play sound" />}
