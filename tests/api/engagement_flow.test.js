@@ -47,6 +47,16 @@ describe('likes', () => {
     assert.equal(likes.length, 1, 'repeated likes collapse into one notice');
     assert.equal(likes[0].actor.handle, fan.handle);
   });
+
+  test('one video renders like a list item, with the viewer\'s like', async () => {
+    const one = await fan.get(`/api/v1/videos/${pub.id}`);
+    expectStatus(one, 200);
+    assert.deepEqual(one.json.viewer, { liked: true });
+    assert.deepEqual((await get(server, `/api/v1/videos/${pub.id}`)).json.viewer, { liked: false });
+    const grid = await fan.get(`/api/v1/users/${author.handle}/videos`);
+    const card = grid.json.items.find((v) => v.id === pub.id);
+    assert.deepEqual(one.json, card, 'GET /videos/{id} and the profile grid show the same video');
+  });
 });
 
 describe('comments', () => {

@@ -131,7 +131,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   jobs::Worker* worker = p->worker.get();
   p->videos = std::make_unique<video::VideoService>(*p->db, *p->ids, p->clock, *p->uploads, *p->queue,
                                                     video::VideoPaths{data / "videos"}, [worker] { worker->wake(); });
-  p->sounds = std::make_unique<video::SoundService>(*p->db, *p->videos, data / "sounds");
+  p->sounds = std::make_unique<video::SoundService>(*p->db, data / "sounds");
   p->processor = std::make_unique<video::FfmpegCliProcessor>();
   p->pipeline = std::make_unique<video::Pipeline>(
       *p->db, *p->ids, p->clock, *p->uploads, *p->sounds, *p->processor, p->notifications.get(),
@@ -146,7 +146,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   video::mount_video_routes(p->router, {*p->videos, *p->sounds, config.public_url});
   video::mount_media_routes(p->router, *p->videos, *p->sounds);
   p->engagement = std::make_unique<video::EngagementModule>(*p->db, *p->ids, p->clock, *p->notifications);
-  p->engagement->mount(p->router);
+  p->engagement->mount(p->router, config.public_url);
   return std::unique_ptr<App>(new App(std::move(p)));
 }
 

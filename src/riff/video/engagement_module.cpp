@@ -11,7 +11,8 @@ EngagementModule::EngagementModule(db::Database& db, IdGenerator& ids, const Clo
       search_(db),
       feed_(db, clock, std::move(ranker)) {}
 
-void EngagementModule::mount(net::Router& router) {
+void EngagementModule::mount(net::Router& router, std::string public_url) {
+  public_url_ = std::move(public_url);
   mount_engagement_routes(router, *this);
 }
 

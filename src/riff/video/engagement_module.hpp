@@ -5,12 +5,13 @@
 //
 //   video::EngagementModule engagement(db, ids, clock, notifications);
 //   db.migrate(...video::engagement_migrations()...);
-//   engagement.mount(router);
+//   engagement.mount(router, config.public_url);
 //
 // Owns its services (all thread-safe). Must outlive the server that calls
 // its routes and be destroyed before the database.
 
 #include <memory>
+#include <string>
 
 #include "riff/core/clock.hpp"
 #include "riff/core/ids.hpp"
@@ -32,7 +33,10 @@ class EngagementModule {
                    accounts::NotificationService& notifications,
                    std::unique_ptr<ForYouRanker> ranker = nullptr);
 
-  void mount(net::Router& router);
+  /// Adds the routes; share links in their responses start with `public_url`
+  /// ("" = relative links).
+  void mount(net::Router& router, std::string public_url);
+  const std::string& public_url() const { return public_url_; }
 
   EngagementService& engagement() { return engagement_; }
   CommentService& comments() { return comments_; }
@@ -46,6 +50,7 @@ class EngagementModule {
   DiscoveryService discovery_;
   SearchService search_;
   FeedService feed_;
+  std::string public_url_;  // set once by mount(), before any request
 };
 
 /// Adds the engagement and discovery routes (engagement_routes.cpp).

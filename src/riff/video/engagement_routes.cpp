@@ -42,10 +42,10 @@ accounts::PageRequest page_of(const Request& req) {
   return {p.limit, p.cursor};
 }
 
-json::object cards_json(const std::vector<VideoCard>& cards,
+json::object cards_json(const EngagementModule& m, const std::vector<VideoCard>& cards,
                         const std::optional<std::string>& next) {
   json::array items;
-  for (const auto& c : cards) items.push_back(video_json(c));
+  for (const auto& c : cards) items.push_back(video_json(c, m.public_url()));
   return accounts::page_json(std::move(items), next);
 }
 
@@ -109,7 +109,7 @@ Response search(EngagementModule& m, Request& req) {
   std::optional<std::string> next;
   if (type == "videos") {
     auto r = net::value_or_throw(m.search().videos(q, viewer, page));
-    for (const auto& c : r.items) items.push_back(video_json(c));
+    for (const auto& c : r.items) items.push_back(video_json(c, m.public_url()));
     next = r.next_cursor;
   } else if (type == "users") {
     auto r = net::value_or_throw(m.search().users(q, viewer, page));
@@ -290,7 +290,8 @@ void mount_engagement_routes(net::Router& r, EngagementModule& m) {
            auto s = net::value_or_throw(
                m.engagement().share(viewer_of(req), id_param(req, "id", "video"), channel));
            return net::json_response(
-               200, json::object{{"share_count", s.share_count}, {"share_url", s.share_url}});
+               200, json::object{{"share_count", s.share_count},
+                                 {"share_url", m.public_url() + s.share_url}});
          }),
          anyone);
   r.post("/api/v1/videos/{id}/view", bind(post_view), anyone);
@@ -308,13 +309,13 @@ void mount_engagement_routes(net::Router& r, EngagementModule& m) {
   r.get("/api/v1/hashtags/{tag}/videos", bind([](EngagementModule& m, Request& req) {
           auto p = net::value_or_throw(
               m.discovery().hashtag_videos(req.param("tag"), viewer_of(req), page_of(req)));
-          return net::json_response(200, cards_json(p.items, p.next_cursor));
+          return net::json_response(200, cards_json(m, p.items, p.next_cursor));
         }),
         anyone);
   r.get("/api/v1/users/{handle}/videos", bind([](EngagementModule& m, Request& req) {
           auto p = net::value_or_throw(
               m.discovery().user_videos(req.param("handle"), viewer_of(req), page_of(req)));
-          return net::json_response(200, cards_json(p.items, p.next_cursor));
+          return net::json_response(200, cards_json(m, p.items, p.next_cursor));
         }),
         anyone);
   r.get("/api/v1/search", bind(search), anyone);
@@ -322,14 +323,14 @@ void mount_engagement_routes(net::Router& r, EngagementModule& m) {
   // Feeds
   r.get("/api/v1/feed/following", bind([](EngagementModule& m, Request& req) {
           auto p = net::value_or_throw(m.feed().following(user_of(req), page_of(req)));
-          return net::json_response(200, cards_json(p.items, p.next_cursor));
+          return net::json_response(200, cards_json(m, p.items, p.next_cursor));
         }),
         required);
   r.get("/api/v1/feed/foryou", bind([](EngagementModule& m, Request& req) {
           const auto page = net::page_params(req, 10, 50);
           auto p = net::value_or_throw(
               m.feed().for_you(viewer_of(req), req.query("session").value_or(""), page.limit));
-          json::object o = cards_json(p.items, std::nullopt);
+          json::object o = cards_json(m, p.items, std::nullopt);
           o["session"] = p.session;
           return net::json_response(200, o);
         }),

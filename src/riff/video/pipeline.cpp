@@ -96,7 +96,7 @@ void Pipeline::notify_mentions(Id video_id) {
   std::vector<accounts::Notification> made;
   Status st = db_.transact([&](db::Conn& c) -> Status {
     made.clear();
-    RIFF_ASSIGN_OR_RETURN(std::optional<Video> v, load_video(c, video_id));
+    RIFF_ASSIGN_OR_RETURN(std::optional<Video> v, find_video(c, video_id));
     if (!v || v->status != VideoStatus::kReady) return Status::ok();
     RIFF_ASSIGN_OR_RETURN(
         db::Rows rows,
@@ -150,7 +150,7 @@ jobs::JobOutcome Pipeline::handle(jobs::JobContext& ctx) {
   });
   if (!loaded) return jobs::JobOutcome::retry(loaded.status().message());
   if (loaded->empty()) return jobs::JobOutcome::done();
-  const Video v = video_from((*loaded)[0]);
+  const Video v = video_from_row((*loaded)[0]);
   if (v.status != VideoStatus::kProcessing) {
     uploads_.remove_file(*upload_id);
     return jobs::JobOutcome::done();

@@ -160,7 +160,7 @@ json::object author_json(const CardAuthor& a) {
           {"avatar_url", accounts::avatar_url(a.avatar_path)}};
 }
 
-json::object video_json(const VideoCard& card) {
+json::object video_json(const VideoCard& card, std::string_view public_url) {
   const Video& v = card.video;
   const bool ready = v.status == VideoStatus::kReady && !card.media_dir.empty();
   auto media = [&](std::string_view file) -> json::value {
@@ -213,7 +213,7 @@ json::object video_json(const VideoCard& card) {
       {"share_count", v.share_count},
       {"view_count", v.view_count},
       {"created_at", to_rfc3339(v.created_at)},
-      {"share_url", share_url(v.id)},
+      {"share_url", std::string(public_url) + share_url(v.id)},
       {"viewer", json::object{{"liked", card.viewer_liked}}},
   };
   return o;

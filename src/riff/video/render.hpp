@@ -1,16 +1,15 @@
 #pragma once
-// The video as lists and pages show it: loading "cards" (a video with its
-// author, hashtags, sound and the viewer's like) and their JSON form
-//   the Video schema of docs/api/openapi.yaml (as video_routes.cpp renders
-//   one video) plus viewer:{liked}.
-// Shared by engagement, feeds, search and discovery. (Named Card* so as not
-// to clash with service.hpp's VideoView/AuthorSummary; when the create side's
-// renderer is committed, lists should render through it.) Loading never checks
-// visibility: callers pass ids they already filtered with access.hpp.
+// The one way a video is shown: loading "cards" (a video with its author,
+// hashtags, mentions, sound and the viewer's like) and their JSON form, the
+// Video schema of docs/api/openapi.yaml. Every route that returns a video
+// (post, get, patch, duets, sound pages, feeds, search, hashtag and profile
+// grids) renders through video_json(). Loading never checks visibility:
+// callers pass ids they already filtered with access.hpp.
 
 #include <boost/json/object.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "riff/core/status.hpp"
@@ -65,7 +64,9 @@ std::string share_url(Id video_id);
 /// "poster.jpg"). Must match what the media routes serve.
 std::string card_media_url(Id video_id, std::string_view file);
 
-boost::json::object video_json(const VideoCard& card);
+/// A video as JSON. Progress and failures are shown only to the author;
+/// share_url is `public_url` + share_url(id) ("" = a relative link).
+boost::json::object video_json(const VideoCard& card, std::string_view public_url);
 boost::json::object author_json(const CardAuthor& a);
 
 }  // namespace riff::video

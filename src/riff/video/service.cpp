@@ -68,55 +68,6 @@ Status not_found() {
 
 }  // namespace
 
-std::string video_columns(std::string_view a) {
-  return fmt::format(
-      "{0}.id, {0}.author_id, {0}.caption, {0}.status, {0}.failure_reason, {0}.failure_message, "
-      "{0}.visibility,"
-      " {0}.comment_policy, {0}.allow_duet, {0}.sound_id, {0}.sound_offset_ms, {0}.sound_mode, "
-      "{0}.duet_of,"
-      " {0}.duration_ms, {0}.width, {0}.height, {0}.progress, {0}.like_count, {0}.comment_count, "
-      "{0}.share_count,"
-      " {0}.view_count, {0}.duet_count, {0}.created_at, {0}.updated_at",
-      a);
-}
-
-Video video_from(const db::Row& r) {
-  Video v;
-  v.id = r.i64(0);
-  v.author_id = r.i64(1);
-  v.caption = r.str(2);
-  v.status = static_cast<VideoStatus>(r.i64(3));
-  v.failure_reason = r.str(4);
-  v.failure_message = r.str(5);
-  v.visibility = static_cast<Visibility>(r.i64(6));
-  v.comment_policy = static_cast<CommentPolicy>(r.i64(7));
-  v.allow_duet = r.boolean(8);
-  v.sound_id = r.opt_i64(9);
-  v.sound_offset_ms = r.i64(10);
-  v.sound_mode = static_cast<SoundMode>(r.i64(11));
-  v.duet_of = r.opt_i64(12);
-  v.duration_ms = r.i64(13);
-  v.width = static_cast<int>(r.i64(14));
-  v.height = static_cast<int>(r.i64(15));
-  v.progress = r.f64(16);
-  v.like_count = r.i64(17);
-  v.comment_count = r.i64(18);
-  v.share_count = r.i64(19);
-  v.view_count = r.i64(20);
-  v.duet_count = r.i64(21);
-  v.created_at = r.i64(22);
-  v.updated_at = r.i64(23);
-  return v;
-}
-
-Result<std::optional<Video>> load_video(db::Conn& c, Id id) {
-  RIFF_ASSIGN_OR_RETURN(
-      db::Rows rows,
-      c.query("SELECT " + video_columns("v") + " FROM videos v WHERE v.id = $1", {id}));
-  if (rows.empty()) return std::optional<Video>();
-  return std::optional<Video>(video_from(rows[0]));
-}
-
 VideoService::VideoService(db::Database& db, IdGenerator& ids, const Clock& clock,
                            UploadService& uploads, jobs::JobQueue& queue, VideoPaths paths,
                            std::function<void()> on_enqueued)
@@ -128,37 +79,7 @@ VideoService::VideoService(db::Database& db, IdGenerator& ids, const Clock& cloc
       paths_(std::move(paths)),
       on_enqueued_(std::move(on_enqueued)) {}
 
-Result<VideoView> VideoService::view_of(db::Conn& c, const Video& v, std::optional<Id> viewer) {
-  VideoView out;
-  out.video = v;
-  out.is_author = viewer && *viewer == v.author_id;
-  RIFF_ASSIGN_OR_RETURN(
-      db::Rows u, c.query("SELECT id, handle, display_name, avatar_path FROM users WHERE id = $1",
-                          {v.author_id}));
-  if (!u.empty()) out.author = {u[0].i64(0), u[0].str(1), u[0].str(2), u[0].opt_str(3)};
-  RIFF_ASSIGN_OR_RETURN(
-      db::Rows tags,
-      c.query("SELECT h.tag FROM video_hashtags vh JOIN hashtags h ON h.id = vh.hashtag_id"
-              " WHERE vh.video_id = $1 ORDER BY h.tag",
-              {v.id}));
-  for (const auto& r : tags) out.hashtags.push_back(r.str(0));
-  RIFF_ASSIGN_OR_RETURN(
-      db::Rows mentions,
-      c.query("SELECT u.handle FROM video_mentions m JOIN users u ON u.id = m.user_id"
-              " WHERE m.video_id = $1 ORDER BY u.handle",
-              {v.id}));
-  for (const auto& r : mentions) out.mentions.push_back(r.str(0));
-  if (v.sound_id) {
-    RIFF_ASSIGN_OR_RETURN(db::Rows s,
-                          c.query("SELECT s.id, s.title, u.handle FROM sounds s LEFT JOIN users u"
-                                  " ON u.id = s.creator_id WHERE s.id = $1",
-                                  {*v.sound_id}));
-    if (!s.empty()) out.sound = SoundSummary{s[0].i64(0), s[0].str(1), s[0].opt_str(2)};
-  }
-  return out;
-}
-
-Result<VideoView> VideoService::post(Id author_id, const PostInput& in) {
+Result<VideoCard> VideoService::post(Id author_id, const PostInput& in) {
   std::vector<FieldError> errors;
   if (auto st = validate_caption(in.caption); !st) errors.push_back(st.fields().front());
   if (in.sound_offset_ms < 0)
@@ -180,7 +101,7 @@ Result<VideoView> VideoService::post(Id author_id, const PostInput& in) {
         return Status::invalid("/sound_id", "This sound cannot be reused.");
     }
     if (in.duet_of) {
-      RIFF_ASSIGN_OR_RETURN(std::optional<Video> original, load_video(c, *in.duet_of));
+      RIFF_ASSIGN_OR_RETURN(std::optional<Video> original, find_video(c, *in.duet_of));
       bool visible = false;
       if (original && original->status == VideoStatus::kReady) {
         RIFF_ASSIGN_OR_RETURN(visible, can_view(c, author_id, *original));
@@ -223,22 +144,23 @@ Result<VideoView> VideoService::post(Id author_id, const PostInput& in) {
   return get(author_id, video_id);
 }
 
-Result<VideoView> VideoService::get(std::optional<Id> viewer, Id video_id) {
-  std::optional<VideoView> out;
+Result<VideoCard> VideoService::get(std::optional<Id> viewer, Id video_id) {
+  std::optional<VideoCard> out;
   auto st = db_.read([&](db::Conn& c) -> Result<db::Rows> {
-    RIFF_ASSIGN_OR_RETURN(std::optional<Video> v, load_video(c, video_id));
+    RIFF_ASSIGN_OR_RETURN(std::optional<Video> v, find_video(c, video_id));
     if (!v || v->status == VideoStatus::kDeleted) return not_found();
     RIFF_ASSIGN_OR_RETURN(bool visible, can_view(c, viewer, *v));
     if (!visible) return not_found();
-    RIFF_ASSIGN_OR_RETURN(VideoView view, view_of(c, *v, viewer));
-    out = std::move(view);
+    RIFF_ASSIGN_OR_RETURN(std::vector<VideoCard> cards, load_video_cards(c, {video_id}, viewer));
+    if (cards.empty()) return not_found();
+    out = std::move(cards.front());
     return db::Rows{};
   });
   if (!st) return st.status();
   return std::move(*out);
 }
 
-Result<VideoView> VideoService::update(Id author_id, Id video_id, const VideoPatch& patch) {
+Result<VideoCard> VideoService::update(Id author_id, Id video_id, const VideoPatch& patch) {
   if (patch.caption) RIFF_RETURN_IF_ERROR(validate_caption(*patch.caption));
   const std::int64_t now = clock_.now_ms();
   Status st = db_.transact([&](db::Conn& c) -> Status {
@@ -249,7 +171,7 @@ Result<VideoView> VideoService::update(Id author_id, Id video_id, const VideoPat
       return not_found();
     if (rows[0].i64(0) != author_id) {
       // Someone who can see it learns it is not theirs; others learn nothing.
-      RIFF_ASSIGN_OR_RETURN(std::optional<Video> v, load_video(c, video_id));
+      RIFF_ASSIGN_OR_RETURN(std::optional<Video> v, find_video(c, video_id));
       RIFF_ASSIGN_OR_RETURN(bool visible, can_view(c, author_id, *v));
       if (visible) return Status::forbidden("Only the author can change this video.");
       return not_found();
@@ -285,7 +207,7 @@ Result<VideoView> VideoService::update(Id author_id, Id video_id, const VideoPat
 Status VideoService::remove(Id author_id, Id video_id) {
   const std::int64_t now = clock_.now_ms();
   Status st = db_.transact([&](db::Conn& c) -> Status {
-    RIFF_ASSIGN_OR_RETURN(std::optional<Video> v, load_video(c, video_id));
+    RIFF_ASSIGN_OR_RETURN(std::optional<Video> v, find_video(c, video_id));
     if (!v || v->status == VideoStatus::kDeleted) return not_found();
     if (v->author_id != author_id) {
       RIFF_ASSIGN_OR_RETURN(bool visible, can_view(c, author_id, *v));
@@ -333,18 +255,16 @@ Result<VideoPage> VideoService::duets(std::optional<Id> viewer, Id video_id, int
   VideoPage page;
   auto st = db_.read([&](db::Conn& c) -> Result<db::Rows> {
     RIFF_ASSIGN_OR_RETURN(db::Rows rows,
-                          c.query("SELECT " + video_columns("v") +
-                                      " FROM videos v WHERE v.duet_of = $2 AND v.id < $3"
+                          c.query("SELECT v.id FROM videos v WHERE v.duet_of = $2 AND v.id < $3"
                                       " AND v.status = 1 AND " +
                                       visible_sql("v", 1) + " ORDER BY v.id DESC LIMIT $4",
                                   {viewer.value_or(0), video_id, before, limit + 1}));
-    page.items.clear();
-    for (std::size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i) {
-      RIFF_ASSIGN_OR_RETURN(VideoView view, view_of(c, video_from(rows[i]), viewer));
-      page.items.push_back(std::move(view));
-    }
-    if (static_cast<int>(rows.size()) > limit)
-      page.next_cursor = id_to_string(page.items.back().video.id);
+    std::vector<Id> ids;
+    for (std::size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i)
+      ids.push_back(rows[i].i64(0));
+    RIFF_ASSIGN_OR_RETURN(page.items, load_video_cards(c, ids, viewer));
+    page.next_cursor.reset();
+    if (static_cast<int>(rows.size()) > limit) page.next_cursor = id_to_string(ids.back());
     return db::Rows{};
   });
   if (!st) return st.status();

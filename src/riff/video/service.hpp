@@ -5,7 +5,8 @@
 // Posting validates everything, then in one transaction consumes the upload,
 // stores the video with its hashtags and mentions, and queues the "transcode"
 // job that the pipeline (pipeline.hpp) runs. The video is the author's alone
-// until the pipeline marks it ready.
+// until the pipeline marks it ready. Videos come back as cards (render.hpp),
+// which read the viewer's like: the database needs engagement_migrations() too.
 //
 // Thread-safe: holds no mutable state besides its dependencies.
 
@@ -21,6 +22,7 @@
 #include "riff/db/database.hpp"
 #include "riff/jobs/queue.hpp"
 #include "riff/video/model.hpp"
+#include "riff/video/render.hpp"
 #include "riff/video/uploads.hpp"
 
 namespace riff::video {
@@ -47,31 +49,9 @@ struct VideoPatch {
   std::optional<bool> allow_duet;
 };
 
-struct AuthorSummary {
-  Id id = 0;
-  std::string handle;
-  std::string display_name;
-  std::optional<std::string> avatar_path;
-};
-
-struct SoundSummary {
-  Id id = 0;
-  std::string title;
-  std::optional<std::string> creator_handle;
-};
-
-/// A video with what its JSON shows beside the row.
-struct VideoView {
-  Video video;
-  AuthorSummary author;
-  std::vector<std::string> hashtags;
-  std::vector<std::string> mentions;
-  std::optional<SoundSummary> sound;
-  bool is_author = false;  // the viewer wrote it (sees progress and failures)
-};
-
+/// A page of videos as cards (render.hpp), newest or best first.
 struct VideoPage {
-  std::vector<VideoView> items;
+  std::vector<VideoCard> items;
   std::optional<std::string> next_cursor;
 };
 
@@ -81,9 +61,6 @@ struct VideoPaths {
   std::filesystem::path dir_of(Id video_id) const { return videos_dir / id_to_string(video_id); }
 };
 
-/// Reads one video row (any status); nullopt when there is none.
-Result<std::optional<Video>> load_video(db::Conn& c, Id id);
-
 class VideoService {
  public:
   /// `on_enqueued` (may be empty) runs after a posting commits, to wake the
@@ -91,18 +68,16 @@ class VideoService {
   VideoService(db::Database& db, IdGenerator& ids, const Clock& clock, UploadService& uploads,
                jobs::JobQueue& queue, VideoPaths paths, std::function<void()> on_enqueued = {});
 
-  Result<VideoView> post(Id author_id, const PostInput& in);
+  Result<VideoCard> post(Id author_id, const PostInput& in);
   /// The video as `viewer` may see it; kNotFound when they may not.
-  Result<VideoView> get(std::optional<Id> viewer, Id video_id);
-  Result<VideoView> update(Id author_id, Id video_id, const VideoPatch& patch);
+  Result<VideoCard> get(std::optional<Id> viewer, Id video_id);
+  Result<VideoCard> update(Id author_id, Id video_id, const VideoPatch& patch);
   /// Soft-deletes, fixes the counters it contributed to and removes its media.
   Status remove(Id author_id, Id video_id);
   /// Visible duets of a video the viewer may see, newest first.
   Result<VideoPage> duets(std::optional<Id> viewer, Id video_id, int limit,
                           const std::optional<std::string>& cursor);
 
-  /// Fills the summary fields of rows the caller already checked.
-  Result<VideoView> view_of(db::Conn& c, const Video& v, std::optional<Id> viewer);
   const VideoPaths& paths() const { return paths_; }
 
  private:
@@ -114,10 +89,5 @@ class VideoService {
   VideoPaths paths_;
   std::function<void()> on_enqueued_;
 };
-
-/// The column list load_video() and lists select (with a table alias), in
-/// video_from()'s order.
-std::string video_columns(std::string_view alias);
-Video video_from(const db::Row& r);
 
 }  // namespace riff::video

@@ -13,6 +13,7 @@
 #include "riff/accounts/test_support.hpp"
 #include "riff/jobs/queue.hpp"
 #include "riff/jobs/schema.hpp"
+#include "riff/video/engagement_schema.hpp"
 #include "riff/video/pipeline.hpp"
 #include "riff/video/schema.hpp"
 #include "riff/video/sounds.hpp"
@@ -60,6 +61,8 @@ class CreateSideTest : public accounts::testing_support::AccountsTest {
     if (IsSkipped() || HasFatalFailure()) return;
     std::vector<db::Migration> m = jobs::migrations();
     for (auto& x : video::migrations()) m.push_back(std::move(x));
+    // Cards (render.hpp) read the viewer's like from the engagement tables.
+    for (auto& x : video::engagement_migrations()) m.push_back(std::move(x));
     ASSERT_TRUE(db_->migrate(m));
     queue_ = std::make_unique<jobs::JobQueue>(*db_, ids_, clock_);
     UploadOptions uo;
@@ -69,7 +72,7 @@ class CreateSideTest : public accounts::testing_support::AccountsTest {
     uploads_ = std::make_unique<UploadService>(*db_, ids_, clock_, uo);
     videos_ = std::make_unique<VideoService>(*db_, ids_, clock_, *uploads_, *queue_,
                                              VideoPaths{dir_ / "videos"});
-    sounds_ = std::make_unique<SoundService>(*db_, *videos_, dir_ / "sounds");
+    sounds_ = std::make_unique<SoundService>(*db_, dir_ / "sounds");
     pipeline_ =
         std::make_unique<Pipeline>(*db_, ids_, clock_, *uploads_, *sounds_, processor_,
                                    &notifications(), PipelineOptions{dir_ / "videos", 600'000});
@@ -107,9 +110,9 @@ class CreateSideTest : public accounts::testing_support::AccountsTest {
         queue_->fail(*job, out.error, out.kind == jobs::JobOutcome::Kind::kFailPermanently));
   }
 
-  VideoView ready_video(Id author, PostInput in = {}) {
+  VideoCard ready_video(Id author, PostInput in = {}) {
     in.upload_id = full_upload(author);
-    VideoView v = unwrap(videos_->post(author, in));
+    VideoCard v = unwrap(videos_->post(author, in));
     EXPECT_EQ(run_job(), jobs::JobState::kDone);
     return unwrap(videos_->get(author, v.video.id));
   }
@@ -208,13 +211,13 @@ TEST_P(CreateSideTest, ProcessingIsTheAuthorsAloneUntilReady) {
   PostInput in;
   in.upload_id = full_upload(ana.id);
   in.caption = "hi #Tag @ben @nobody";
-  VideoView v = unwrap(videos_->post(ana.id, in));
+  VideoCard v = unwrap(videos_->post(ana.id, in));
   EXPECT_EQ(v.video.status, VideoStatus::kProcessing);
   EXPECT_EQ(v.hashtags, std::vector<std::string>{"tag"});
   EXPECT_EQ(v.mentions, std::vector<std::string>{"ben"});
   EXPECT_EQ(videos_->get(ben.id, v.video.id).status().code(), Code::kNotFound);
   EXPECT_EQ(run_job(), jobs::JobState::kDone);
-  VideoView ready = unwrap(videos_->get(ben.id, v.video.id));
+  VideoCard ready = unwrap(videos_->get(ben.id, v.video.id));
   EXPECT_EQ(ready.video.status, VideoStatus::kReady);
   ASSERT_TRUE(ready.sound);
   EXPECT_EQ(ready.sound->title, "original sound - @ana");
@@ -267,13 +270,13 @@ TEST_P(CreateSideTest, AVideoWhoseJobRanOutOfLeasesFailsInsteadOfStayingProcessi
 
 TEST_P(CreateSideTest, SoundsDuetsAndDeletionKeepCountersExact) {
   auto ana = make_user("ana"), ben = make_user("ben");
-  VideoView original = ready_video(ana.id);
+  VideoCard original = ready_video(ana.id);
   const Id sound = original.sound->id;
 
   PostInput uses;
   uses.sound_id = sound;
   uses.sound_offset_ms = 1500;
-  VideoView second = ready_video(ben.id, uses);
+  VideoCard second = ready_video(ben.id, uses);
   EXPECT_EQ(processor_.last_spec.sound_mode, SoundMode::kReplace);
   EXPECT_EQ(processor_.last_spec.sound_offset_ms, 1500);
   EXPECT_EQ(second.sound->id, sound);
@@ -282,7 +285,7 @@ TEST_P(CreateSideTest, SoundsDuetsAndDeletionKeepCountersExact) {
 
   PostInput duet;
   duet.duet_of = original.video.id;
-  VideoView d = ready_video(ben.id, duet);
+  VideoCard d = ready_video(ben.id, duet);
   EXPECT_TRUE(processor_.last_spec.duet_with.has_value());
   EXPECT_EQ(unwrap(videos_->get(ben.id, original.video.id)).video.duet_count, 1);
   EXPECT_EQ(unwrap(videos_->duets(std::nullopt, original.video.id, 10, std::nullopt)).items.size(),
@@ -310,7 +313,7 @@ TEST_P(CreateSideTest, PrivateVideosHideTheirSoundsAndDuetsFromOthers) {
   auto ana = make_user("ana"), ben = make_user("ben");
   PostInput in;
   in.visibility = Visibility::kPrivate;
-  VideoView v = ready_video(ana.id, in);
+  VideoCard v = ready_video(ana.id, in);
   EXPECT_EQ(videos_->get(ben.id, v.video.id).status().code(), Code::kNotFound);
   EXPECT_EQ(sounds_->get(ben.id, v.sound->id).status().code(), Code::kNotFound);
   EXPECT_TRUE(sounds_->get(ana.id, v.sound->id).is_ok());

@@ -5,8 +5,8 @@
 namespace riff::video {
 namespace fs = std::filesystem;
 
-SoundService::SoundService(db::Database& db, VideoService& videos, fs::path sounds_dir)
-    : db_(db), videos_(videos), dir_(std::move(sounds_dir)) {}
+SoundService::SoundService(db::Database& db, fs::path sounds_dir)
+    : db_(db), dir_(std::move(sounds_dir)) {}
 
 fs::path SoundService::audio_path(Id sound_id) const {
   return dir_ / (id_to_string(sound_id) + ".m4a");
@@ -31,7 +31,7 @@ Result<SoundView> SoundService::load(db::Conn& c, std::optional<Id> viewer, Id s
   out.has_audio = !r.str(11).empty();
   const bool is_creator = viewer && out.sound.creator_id && *viewer == *out.sound.creator_id;
   if (out.sound.source_video_id && !is_creator) {
-    RIFF_ASSIGN_OR_RETURN(std::optional<Video> v, load_video(c, *out.sound.source_video_id));
+    RIFF_ASSIGN_OR_RETURN(std::optional<Video> v, find_video(c, *out.sound.source_video_id));
     if (!v || v->status == VideoStatus::kDeleted) {
       // The sound outlives a deleted video only when it was public.
       if (v && v->visibility != Visibility::kPublic) return Status::not_found("No such sound.");
@@ -70,17 +70,16 @@ Result<VideoPage> SoundService::videos(std::optional<Id> viewer, Id sound_id, in
     RIFF_RETURN_IF_ERROR(load(c, viewer, sound_id).status());
     RIFF_ASSIGN_OR_RETURN(
         db::Rows rows,
-        c.query("SELECT " + video_columns("v") +
-                    " FROM videos v WHERE v.sound_id = $2 AND v.status = 1"
+        c.query("SELECT v.id FROM videos v WHERE v.sound_id = $2 AND v.status = 1"
                     " AND " +
                     visible_sql("v", 1) +
                     " ORDER BY v.view_count DESC, v.like_count DESC, v.id DESC LIMIT $3 OFFSET $4",
                 {viewer.value_or(0), sound_id, limit + 1, offset}));
-    page.items.clear();
-    for (std::size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i) {
-      RIFF_ASSIGN_OR_RETURN(VideoView view, videos_.view_of(c, video_from(rows[i]), viewer));
-      page.items.push_back(std::move(view));
-    }
+    std::vector<Id> ids;
+    for (std::size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i)
+      ids.push_back(rows[i].i64(0));
+    RIFF_ASSIGN_OR_RETURN(page.items, load_video_cards(c, ids, viewer));
+    page.next_cursor.reset();
     if (static_cast<int>(rows.size()) > limit) page.next_cursor = std::to_string(offset + limit);
     return db::Rows{};
   });

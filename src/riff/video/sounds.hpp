@@ -25,7 +25,7 @@ struct SoundView {
 class SoundService {
  public:
   /// `sounds_dir` holds `<id>.m4a`, the audio of each original sound.
-  SoundService(db::Database& db, VideoService& videos, std::filesystem::path sounds_dir);
+  SoundService(db::Database& db, std::filesystem::path sounds_dir);
 
   Result<SoundView> get(std::optional<Id> viewer, Id sound_id);
   /// Visible ready videos using the sound, most viewed (then liked) first.
@@ -42,7 +42,6 @@ class SoundService {
   Result<SoundView> load(db::Conn& c, std::optional<Id> viewer, Id sound_id);
 
   db::Database& db_;
-  VideoService& videos_;
   std::filesystem::path dir_;
 };
 

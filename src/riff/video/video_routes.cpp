@@ -37,10 +37,6 @@ json::value opt_id(const std::optional<Id>& id) {
   return json::value(id_to_string(*id));
 }
 
-std::string media_url(Id video_id, std::string_view file) {
-  return "/api/v1/videos/" + id_to_string(video_id) + "/media/" + std::string(file);
-}
-
 json::object sound_json(const SoundView& s) {
   json::value creator_v = nullptr;
   if (s.sound.creator_id) {
@@ -108,7 +104,7 @@ Response post_video(const VideoRouteDeps& d, Request& req) {
   in.visibility = visibility.value_or(Visibility::kPublic);
   in.comments = comments.value_or(CommentPolicy::kEveryone);
   in.allow_duet = allow_duet.value_or(true);
-  VideoView v = net::value_or_throw(d.videos.post(user_of(req), in));
+  VideoCard v = net::value_or_throw(d.videos.post(user_of(req), in));
   Response r = net::json_response(201, video_json(v, d.public_url));
   r.headers.add("Location", "/api/v1/videos/" + id_to_string(v.video.id));
   return r;
@@ -124,71 +120,11 @@ Response patch_video(const VideoRouteDeps& d, Request& req) {
                                          "everyone, followers, no_one");
   p.allow_duet = body.boolean("allow_duet");
   body.finish();
-  VideoView v = net::value_or_throw(d.videos.update(user_of(req), id_param(req, "video"), p));
+  VideoCard v = net::value_or_throw(d.videos.update(user_of(req), id_param(req, "video"), p));
   return net::json_response(200, video_json(v, d.public_url));
 }
 
 }  // namespace
-
-json::object video_json(const VideoView& view, const std::string& public_url) {
-  const Video& v = view.video;
-  const bool ready = v.status == VideoStatus::kReady;
-  json::array hashtags, mentions;
-  for (const auto& h : view.hashtags) hashtags.push_back(json::value(h));
-  for (const auto& m : view.mentions) mentions.push_back(json::value(m));
-  json::value failure = nullptr;
-  if (v.status == VideoStatus::kFailed && view.is_author) {
-    failure = json::object{{"reason", v.failure_reason}, {"message", v.failure_message}};
-  }
-  json::value sound = nullptr;
-  if (view.sound) {
-    sound = json::object{
-        {"id", id_to_string(view.sound->id)},
-        {"title", view.sound->title},
-        {"creator_handle", view.sound->creator_handle ? json::value(*view.sound->creator_handle)
-                                                      : json::value(nullptr)}};
-  }
-  auto url = [&](std::string_view file) -> json::value {
-    if (!ready) return nullptr;
-    return json::value(media_url(v.id, file));
-  };
-  return {
-      {"id", id_to_string(v.id)},
-      {"author", json::object{{"id", id_to_string(view.author.id)},
-                              {"handle", view.author.handle},
-                              {"display_name", view.author.display_name},
-                              {"avatar_url", view.author.avatar_path
-                                                 ? json::value("/media/" + *view.author.avatar_path)
-                                                 : json::value(nullptr)}}},
-      {"caption", v.caption},
-      {"hashtags", std::move(hashtags)},
-      {"mentions", std::move(mentions)},
-      {"status", to_string(v.status)},
-      {"progress", ready ? 1.0 : (view.is_author ? v.progress : 0.0)},
-      {"failure", std::move(failure)},
-      {"visibility", to_string(v.visibility)},
-      {"comments", to_string(v.comment_policy)},
-      {"allow_duet", v.allow_duet},
-      {"sound", std::move(sound)},
-      {"sound_mode", to_string(v.sound_mode)},
-      {"sound_offset_ms", v.sound_offset_ms},
-      {"duet_of", opt_id(v.duet_of)},
-      {"duet_count", v.duet_count},
-      {"duration_ms", v.duration_ms},
-      {"width", v.width},
-      {"height", v.height},
-      {"hls_url", url("master.m3u8")},
-      {"mp4_url", url("video.mp4")},
-      {"poster_url", url("poster.jpg")},
-      {"preview_url", url("preview.jpg")},
-      {"like_count", v.like_count},
-      {"comment_count", v.comment_count},
-      {"share_count", v.share_count},
-      {"view_count", v.view_count},
-      {"created_at", to_rfc3339(v.created_at)},
-      {"share_url", public_url + share_url(v.id)},
-  };
-}
 
 void mount_video_routes(net::Router& router, const VideoRouteDeps& deps) {
   net::RouteOptions required;
@@ -202,7 +138,7 @@ void mount_video_routes(net::Router& router, const VideoRouteDeps& deps) {
   router.get(
       "/api/v1/videos/{id}",
       [d](Request& req) {
-        VideoView v = net::value_or_throw(d.videos.get(viewer_of(req), id_param(req, "video")));
+        VideoCard v = net::value_or_throw(d.videos.get(viewer_of(req), id_param(req, "video")));
         Response r = net::json_response(200, video_json(v, d.public_url));
         r.headers.add("Cache-Control", "no-store");
         return r;

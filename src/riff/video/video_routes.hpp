@@ -1,8 +1,7 @@
 #pragma once
 // The HTTP mapping of posting, reading, changing and deleting videos,
-// duets and sounds. Handlers parse, call a service and render.
+// duets and sounds. Handlers parse, call a service and render (render.hpp).
 
-#include <boost/json/object.hpp>
 #include <string>
 
 #include "riff/net/router.hpp"
@@ -20,9 +19,5 @@ struct VideoRouteDeps {
 
 /// Adds the routes. The services must outlive the router.
 void mount_video_routes(net::Router& router, const VideoRouteDeps& deps);
-
-/// A video as JSON (the shape every route that lists videos returns).
-/// Progress and failures are shown only to the author.
-boost::json::object video_json(const VideoView& v, const std::string& public_url);
 
 }  // namespace riff::video
