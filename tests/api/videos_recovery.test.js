@@ -52,6 +52,8 @@ describe('pipeline recovery', () => {
     const res = await postVideo(u, { upload_id: uploadId });
     expectStatus(res, 201);
     const child = await waitFor(() => childrenOf(server.pid)[0], 'a media child');
+    // The media work runs in riffd's own `media-job` child, not in the server.
+    assert.match(fs.readFileSync(`/proc/${child}/cmdline`, 'utf8'), /\0media-job\0/);
     process.kill(child, 'SIGKILL');
     const v = await waitProcessed(u, res.json.id, 120000);
     assert.equal(v.status, 'ready', JSON.stringify(v.failure));

@@ -32,7 +32,6 @@
 #include "riff/video/engagement_module.hpp"
 #include "riff/video/media_routes.hpp"
 #include "riff/video/pipeline.hpp"
-#include "riff/video/pipeline_ffmpeg.hpp"
 #include "riff/video/schema.hpp"
 #include "riff/video/service.hpp"
 #include "riff/video/sounds.hpp"
@@ -132,7 +131,11 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   p->videos = std::make_unique<video::VideoService>(*p->db, *p->ids, p->clock, *p->uploads, *p->queue,
                                                     video::VideoPaths{data / "videos"}, [worker] { worker->wake(); });
   p->sounds = std::make_unique<video::SoundService>(*p->db, data / "sounds");
-  p->processor = std::make_unique<video::FfmpegCliProcessor>();
+  // Each media job runs as `riffd media-job` (this same binary) in a child with limits.
+  media::ChildLimits limits{config.media_job_cpu_seconds,
+                            std::int64_t{config.media_job_memory_mb} << 20,
+                            config.media_job_timeout_seconds};
+  p->processor = std::make_unique<video::ChildMediaProcessor>("/proc/self/exe", limits);
   p->pipeline = std::make_unique<video::Pipeline>(
       *p->db, *p->ids, p->clock, *p->uploads, *p->sounds, *p->processor, p->notifications.get(),
       video::PipelineOptions{data / "videos", std::int64_t{config.max_video_seconds} * 1000});

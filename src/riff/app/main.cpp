@@ -6,6 +6,7 @@
 #include "riff/app/app.hpp"
 #include "riff/core/config_cli.hpp"
 #include "riff/core/log.hpp"
+#include "riff/media/child.hpp"
 
 namespace {
 
@@ -40,7 +41,40 @@ int main(int argc, char** argv) {
   auto* routes = cli.add_subcommand("routes", "Print every HTTP route as METHOD PATTERN");
   riff::add_config_flags(*routes, sources);
 
+  auto* media_job = cli.add_subcommand(
+      "media-job", "Transcode one video (what the pipeline runs in a child process; also for benchmarks)");
+  std::string spec_json;
+  riff::media::JobSpec spec;
+  std::string audio_mode = "original", sound, duet;
+  media_job->add_option("--spec", spec_json, "the job as JSON (the pipeline passes this)");
+  media_job->add_option("--input", spec.input, "the video to transcode");
+  media_job->add_option("--out", spec.out_dir, "where to write the outputs (created; must be empty)");
+  media_job->add_option("--sound", sound, "an audio file to use as the sound");
+  media_job->add_option("--sound-offset-ms", spec.sound_offset_ms, "where in the sound to start");
+  media_job->add_option("--audio-mode", audio_mode, "how the sound meets the clip's audio")
+      ->check(CLI::IsMember({"original", "replace", "mix"}));
+  media_job->add_option("--duet-with", duet, "an original video to place side by side");
+  media_job->add_option("--max-duration-ms", spec.max_duration_ms, "longest video accepted");
+
   CLI11_PARSE(cli, argc, argv);
+
+  if (*media_job) {
+    if (spec_json.empty()) {
+      if (spec.input.empty() || spec.out_dir.empty()) {
+        std::cerr << "riffd media-job: give --spec, or --input and --out\n";
+        return 2;
+      }
+      std::error_code ec;
+      std::filesystem::create_directories(spec.out_dir, ec);
+      if (!sound.empty()) spec.sound_audio = sound;
+      if (!duet.empty()) spec.duet_with = duet;
+      spec.audio_mode = audio_mode == "mix"       ? riff::media::AudioMode::kMix
+                        : audio_mode == "replace" ? riff::media::AudioMode::kReplace
+                                                  : riff::media::AudioMode::kOriginal;
+      spec_json = riff::media::to_json(spec);
+    }
+    return riff::media::media_job_main(spec_json);
+  }
 
   auto config = riff::resolve_config(sources);
   if (!config) return fail(config.status());

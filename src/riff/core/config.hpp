@@ -32,6 +32,9 @@ struct Config {
   std::int64_t upload_quota_bytes_per_day = 5LL << 30;    // per user, over 24 hours
   int media_jobs = 0;                                     // concurrent media jobs; 0 = one per core
   int max_video_seconds = 600;
+  int media_job_cpu_seconds = 1800;                       // limits of one `riffd media-job` child
+  int media_job_memory_mb = 4096;                         // address space
+  int media_job_timeout_seconds = 1800;                   // wall clock
   int job_lease_seconds = 60;                             // [jobs] a dead node's jobs resume after this
 
   // [auth]

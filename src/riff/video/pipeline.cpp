@@ -162,7 +162,8 @@ jobs::JobOutcome Pipeline::handle(jobs::JobContext& ctx) {
   if (v.sound_id && v.sound_mode != SoundMode::kOriginal) {
     spec.sound_audio = sounds_.audio_path(*v.sound_id);
     spec.sound_offset_ms = v.sound_offset_ms;
-    spec.sound_mode = v.sound_mode;
+    spec.audio_mode = v.sound_mode == SoundMode::kMix ? media::AudioMode::kMix
+                                                      : media::AudioMode::kReplace;
   }
   if (v.duet_of) spec.duet_with = options_.videos_dir / id_to_string(*v.duet_of) / "video.mp4";
   spec.out_dir =

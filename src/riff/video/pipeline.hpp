@@ -21,6 +21,8 @@
 #include "riff/core/ids.hpp"
 #include "riff/db/database.hpp"
 #include "riff/jobs/worker.hpp"
+#include "riff/media/child.hpp"
+#include "riff/media/job.hpp"
 #include "riff/video/model.hpp"
 #include "riff/video/service.hpp"
 #include "riff/video/sounds.hpp"
@@ -32,28 +34,9 @@ class NotificationService;
 
 namespace riff::video {
 
-/// One media job: what to read and where to write.
-struct MediaJobSpec {
-  std::filesystem::path input;
-  std::filesystem::path out_dir;  // exists and is empty
-  std::optional<std::filesystem::path> sound_audio;
-  std::int64_t sound_offset_ms = 0;
-  SoundMode sound_mode = SoundMode::kOriginal;
-  std::optional<std::filesystem::path> duet_with;  // the original's video.mp4
-  std::int64_t max_duration_ms = 600'000;
-};
-
-/// Files a processor leaves in out_dir: master.m3u8 (+ rendition folders),
-/// video.mp4, poster.jpg, preview.jpg and, when the result has audio, sound.m4a.
-struct MediaJobResult {
-  enum class Kind { kOk, kRejected, kCrashed };
-  Kind kind = Kind::kOk;
-  std::string reason;   // kRejected: stable slug ("not_a_video", "too_long", ...)
-  std::string message;  // for the author (kRejected) or the log (kCrashed)
-  int width = 0, height = 0;
-  std::int64_t duration_ms = 0;
-  bool has_audio = false;
-};
+/// One media job and its outcome: the contract with `riffd media-job`.
+using MediaJobSpec = media::JobSpec;
+using MediaJobResult = media::JobResult;
 
 class MediaProcessor {
  public:
@@ -62,6 +45,22 @@ class MediaProcessor {
   /// a true answer ends the job as kCrashed (it will be retried).
   virtual MediaJobResult run(const MediaJobSpec& spec, const std::function<void(double)>& progress,
                              const std::function<bool()>& cancelled) = 0;
+};
+
+/// The processor riffd uses: each job runs as `riffd media-job` in a child
+/// process with limits (FFmpeg's libraries, see media/transcode.hpp).
+class ChildMediaProcessor final : public MediaProcessor {
+ public:
+  ChildMediaProcessor(std::filesystem::path riffd, media::ChildLimits limits)
+      : riffd_(std::move(riffd)), limits_(limits) {}
+  MediaJobResult run(const MediaJobSpec& spec, const std::function<void(double)>& progress,
+                     const std::function<bool()>& cancelled) override {
+    return media::run_job_in_child(riffd_, spec, limits_, progress, cancelled);
+  }
+
+ private:
+  std::filesystem::path riffd_;
+  media::ChildLimits limits_;
 };
 
 struct PipelineOptions {

@@ -277,7 +277,7 @@ TEST_P(CreateSideTest, SoundsDuetsAndDeletionKeepCountersExact) {
   uses.sound_id = sound;
   uses.sound_offset_ms = 1500;
   VideoCard second = ready_video(ben.id, uses);
-  EXPECT_EQ(processor_.last_spec.sound_mode, SoundMode::kReplace);
+  EXPECT_EQ(processor_.last_spec.audio_mode, media::AudioMode::kReplace);
   EXPECT_EQ(processor_.last_spec.sound_offset_ms, 1500);
   EXPECT_EQ(second.sound->id, sound);
   EXPECT_EQ(unwrap(sounds_->get(std::nullopt, sound)).sound.use_count, 2);
