@@ -24,31 +24,8 @@ riff_port=$(free_port)
 start_riffd "$riff_port" "$work/data"
 api=http://127.0.0.1:$riff_port/api/v1
 
-# A creator, with Bearer auth (no cookie, so no CSRF token needed).
-signup=$(curl -sSf -H 'Content-Type: application/json' \
-  -d '{"handle":"hlsbench","email":"hlsbench@bench.invalid","password":"hls-bench-password-1"}' "$api/auth/signup")
-token=$(jq -r .token <<<"$signup")
-auth=(-H "Authorization: Bearer $token")
-
-# tus: create the upload, then send the whole file in one PATCH.
-size=$(stat -c %s "$work/clip.mp4")
-location=$(curl -sSf -o /dev/null -D - "${auth[@]}" -X POST -H 'Tus-Resumable: 1.0.0' -H "Upload-Length: $size" \
-  "$api/uploads" | tr -d '\r' | awk 'tolower($1)=="location:" {print $2}')
-[ -n "$location" ] || { echo "tus create gave no Location" >&2; exit 1; }
-case $location in http*) upload_url=$location ;; *) upload_url=http://127.0.0.1:$riff_port$location ;; esac
-curl -sSf -o /dev/null "${auth[@]}" -X PATCH -H 'Tus-Resumable: 1.0.0' -H 'Upload-Offset: 0' \
-  -H 'Content-Type: application/offset+octet-stream' --data-binary @"$work/clip.mp4" "$upload_url"
-upload_id=${location##*/}
-
-video_id=$(curl -sSf "${auth[@]}" -H 'Content-Type: application/json' \
-  -d "{\"upload_id\":\"$upload_id\",\"caption\":\"hls bench\",\"visibility\":\"public\"}" "$api/videos" | jq -r .id)
-status=processing
-for _ in $(seq 1 600); do  # up to 5 minutes of transcoding on a busy machine
-  status=$(curl -sSf "${auth[@]}" "$api/videos/$video_id" | jq -r .status)
-  [ "$status" != processing ] && break
-  sleep 0.5
-done
-[ "$status" = ready ] || { echo "video $video_id is $status, not ready" >&2; cat "$work/data/riffd.err" >&2; exit 1; }
+token=$(riff_signup "$api" hlsbench)
+video_id=$(riff_post_clip "$api" "$token" "$work/clip.mp4") || { cat "$work/data/riffd.err" >&2; exit 1; }
 
 # The segments of one rendition, from its media playlist (init segment too).
 media_dir=$work/data/videos/$video_id

@@ -55,3 +55,35 @@ bench_cleanup() {
   [ -d "$pg_dir" ] && "$ROOT/scripts/pg-test-server.sh" stop "$pg_dir" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
+
+# riff_signup API HANDLE: signs a creator up; prints its bearer token (with
+# Bearer auth no cookie is sent, so no CSRF token is needed).
+riff_signup() {
+  curl -sSf -H 'Content-Type: application/json' \
+    -d "{\"handle\":\"$2\",\"email\":\"$2@bench.invalid\",\"password\":\"bench-password-$2\"}" \
+    "$1/auth/signup" | jq -r .token
+}
+
+# riff_post_clip API TOKEN FILE: uploads FILE with tus (one PATCH), posts it
+# as a public video and waits until it is ready; prints the video id.
+riff_post_clip() {
+  local api=$1 auth=(-H "Authorization: Bearer $2") file=$3
+  local size location upload_url video_id status
+  size=$(stat -c %s "$file")
+  location=$(curl -sSf -o /dev/null -D - "${auth[@]}" -X POST -H 'Tus-Resumable: 1.0.0' -H "Upload-Length: $size" \
+    "$api/uploads" | tr -d '\r' | awk 'tolower($1)=="location:" {print $2}')
+  [ -n "$location" ] || { echo "tus create gave no Location" >&2; return 1; }
+  case $location in http*) upload_url=$location ;; *) upload_url=${api%/api/v1}$location ;; esac
+  curl -sSf -o /dev/null "${auth[@]}" -X PATCH -H 'Tus-Resumable: 1.0.0' -H 'Upload-Offset: 0' \
+    -H 'Content-Type: application/offset+octet-stream' --data-binary @"$file" "$upload_url"
+  video_id=$(curl -sSf "${auth[@]}" -H 'Content-Type: application/json' \
+    -d "{\"upload_id\":\"${location##*/}\",\"caption\":\"bench\",\"visibility\":\"public\"}" "$api/videos" | jq -r .id)
+  status=processing
+  for _ in $(seq 1 3000); do  # up to 5 minutes of transcoding on a busy machine
+    status=$(curl -sSf "${auth[@]}" "$api/videos/$video_id" | jq -r .status)
+    [ "$status" != processing ] && break
+    sleep 0.1
+  done
+  [ "$status" = ready ] || { echo "video $video_id is $status, not ready" >&2; return 1; }
+  echo "$video_id"
+}

@@ -12,7 +12,7 @@ packages=(
   libsodium-dev libssl-dev zlib1g-dev
   libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  wrk nginx-light time
+  wrk nginx-light time jq
   chromium
 )
 # Node 20 with its own npm is on the machine image; Debian's nodejs is the fallback.
