@@ -18,6 +18,7 @@
 #include "riff/accounts/session_authenticator.hpp"
 #include "riff/accounts/social.hpp"
 #include "riff/app/demo.hpp"
+#include "riff/app/demo_videos.hpp"
 #include "riff/app/system_routes.hpp"
 #include "riff/core/clock.hpp"
 #include "riff/core/ids.hpp"
@@ -188,11 +189,14 @@ int App::serve() {
   opts.static_mounts.push_back({"/media/", fs::path(p.config.data_dir) / "media", false, false});
   opts.static_mounts.push_back({"/", fs::path(p.config.web_dir), true, true});
 
+  bool seed_demo_videos = false;  // only into the database the demo users were just seeded into
   if (p.config.demo) {
-    if (auto st = seed_demo(*p.accounts, *p.social); !st) {
-      std::cerr << "riffd: demo content: " << st.message() << "\n";
+    auto seeded = seed_demo(*p.accounts, *p.social);
+    if (!seeded) {
+      std::cerr << "riffd: demo content: " << seeded.status().message() << "\n";
       return 1;
     }
+    seed_demo_videos = *seeded;
   }
   net::Server server(opts, p.router, p.metrics);
   server.set_authenticator(p.authenticator.get());
@@ -231,6 +235,12 @@ int App::serve() {
   });
 
   p.worker->start();
+  // Demo videos are made and processed while the server already serves.
+  std::unique_ptr<DemoVideoSeeder> demo_videos;
+  if (seed_demo_videos) {
+    demo_videos = std::make_unique<DemoVideoSeeder>(
+        DemoVideoDeps{*p.accounts, *p.uploads, *p.videos, fs::temp_directory_path()});
+  }
   std::thread signal_thread([&server, signals] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -241,6 +251,7 @@ int App::serve() {
   // run() returned on its own only when stop() was called; wake the waiter if not.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
+  demo_videos.reset();  // stops seeding before the worker and the services go away
   {
     std::lock_guard lock(housekeeping_mu);
     stopping = true;

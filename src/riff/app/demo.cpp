@@ -34,9 +34,9 @@ const std::vector<DemoUser>& demo_users() {
 
 }  // namespace
 
-Status seed_demo(accounts::AccountService& accounts, accounts::SocialService& social) {
+Result<bool> seed_demo(accounts::AccountService& accounts, accounts::SocialService& social) {
   RIFF_ASSIGN_OR_RETURN(std::int64_t count, accounts.user_count());
-  if (count > 0) return Status::ok();
+  if (count > 0) return false;
   std::vector<Id> ids;
   for (const auto& u : demo_users()) {
     std::string password = u.handle == kDemoLogin ? std::string(kDemoPassword)
@@ -64,7 +64,7 @@ Status seed_demo(accounts::AccountService& accounts, accounts::SocialService& so
     if (users[i].is_private) RIFF_RETURN_IF_ERROR(accounts.update_profile(ids[i], make_private).status());
   }
   spdlog::info("demo: seeded {} users", users.size());
-  return Status::ok();
+  return true;
 }
 
 }  // namespace riff::app
