@@ -181,8 +181,11 @@ void ProgressBar::update(std::string_view label, int done, int total) {
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.append(static_cast<std::size_t>(kBarWidth - filled), '.');
   if (redraw_) {
-    std::fprintf(out_, "\r\033[K%.*s [%s] %d/%d", static_cast<int>(label.size()), label.data(), bar.c_str(),
-                 done, total);
+    // The cursor goes back to the start of the bar, so a log line written
+    // meanwhile by another thread overwrites the bar instead of trailing it,
+    // and the next update draws below that line.
+    std::fprintf(out_, "\r\033[K%.*s [%s] %d/%d\r", static_cast<int>(label.size()), label.data(),
+                 bar.c_str(), done, total);
     pending_ = true;
   } else {
     std::fprintf(out_, "%.*s [%s] %d/%d\n", static_cast<int>(label.size()), label.data(), bar.c_str(), done,

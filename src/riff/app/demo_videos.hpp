@@ -31,8 +31,8 @@ class VideoService;
 namespace riff::app {
 
 /// A one-line progress bar: "<label> [#####.....] done/total". On a terminal
-/// each update redraws the line; otherwise each update is a line of its own.
-/// Not thread-safe.
+/// each update redraws the line (log lines written meanwhile push it down);
+/// otherwise each update is a line of its own. Not thread-safe.
 class ProgressBar {
  public:
   ProgressBar(std::FILE* out, bool redraw) : out_(out), redraw_(redraw) {}

@@ -50,8 +50,8 @@ TEST(ProgressBarTest, RedrawsOneLineOnATerminalAndEndsIt) {
   bar.finish();
   bar.finish();
   EXPECT_EQ(out.text(),
-            "\r\033[Kmaking demo clips [##########..........] 1/2"
-            "\r\033[Kmaking demo clips [####################] 2/2\n");
+            "\r\033[Kmaking demo clips [##########..........] 1/2\r"
+            "\r\033[Kmaking demo clips [####################] 2/2\r\n");
 }
 
 }  // namespace
