@@ -11,6 +11,8 @@ packages=(
   libavformat-dev libavcodec-dev libavfilter-dev libswscale-dev libswresample-dev libavutil-dev ffmpeg
   libsodium-dev libssl-dev zlib1g-dev
   libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
+  libtag1-dev libebur128-dev
+  libcuckoo-dev libeigen3-dev libopenblas-dev libhnswlib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk nginx-light time jq
   chromium
