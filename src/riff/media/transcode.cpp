@@ -1,16 +1,12 @@
 #include "riff/media/transcode.hpp"
 
 extern "C" {
-#include <libavcodec/avcodec.h>
-#include <libavfilter/avfilter.h>
 #include <libavfilter/buffersink.h>
 #include <libavfilter/buffersrc.h>
-#include <libavformat/avformat.h>
 #include <libavutil/channel_layout.h>
 #include <libavutil/display.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
-#include <libswscale/swscale.h>
 }
 
 #include <fmt/format.h>
@@ -24,6 +20,8 @@ extern "C" {
 #include <string>
 #include <tuple>
 #include <vector>
+
+#include "riff/media/libav.hpp"
 
 namespace riff::media {
 namespace fs = std::filesystem;
@@ -55,14 +53,8 @@ struct JobEnded {
 }
 [[noreturn]] void fail(std::string message) { throw JobEnded{crashed(std::move(message))}; }
 
-std::string av_error(int err) {
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(err, buf, sizeof buf);
-  return buf;
-}
-
 void check(int err, std::string_view what) {
-  if (err < 0) fail(fmt::format("{}: {}", what, av_error(err)));
+  if (err < 0) fail(fmt::format("{}: {}", what, av::error_text(err)));
 }
 
 // FFmpeg's own complaints, kept so a rejection can say what it saw. This runs
@@ -79,44 +71,14 @@ void log_to_tail(void* avcl, int level, const char* format, va_list vl) {
   if (g_log_tail.size() > 8192) g_log_tail.erase(0, g_log_tail.size() - 4096);
 }
 
-// ---------------------------------------------------------------------------
-// RAII for FFmpeg's handles.
-
-struct InputCloser {
-  void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
-};
-struct OutputCloser {
-  void operator()(AVFormatContext* c) const {
-    if (c->pb && !(c->oformat->flags & AVFMT_NOFILE)) avio_closep(&c->pb);
-    avformat_free_context(c);
-  }
-};
-struct CodecCloser {
-  void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
-};
-struct FrameFree {
-  void operator()(AVFrame* f) const { av_frame_free(&f); }
-};
-struct PacketFree {
-  void operator()(AVPacket* p) const { av_packet_free(&p); }
-};
-struct GraphFree {
-  void operator()(AVFilterGraph* g) const { avfilter_graph_free(&g); }
-};
-struct InOutFree {
-  void operator()(AVFilterInOut* io) const { avfilter_inout_free(&io); }
-};
-struct SwsFree {
-  void operator()(SwsContext* s) const { sws_freeContext(s); }
-};
-using InputPtr = std::unique_ptr<AVFormatContext, InputCloser>;
-using OutputPtr = std::unique_ptr<AVFormatContext, OutputCloser>;
-using CodecPtr = std::unique_ptr<AVCodecContext, CodecCloser>;
-using FramePtr = std::unique_ptr<AVFrame, FrameFree>;
-using PacketPtr = std::unique_ptr<AVPacket, PacketFree>;
-using GraphPtr = std::unique_ptr<AVFilterGraph, GraphFree>;
-using InOutPtr = std::unique_ptr<AVFilterInOut, InOutFree>;
-using SwsPtr = std::unique_ptr<SwsContext, SwsFree>;
+using av::CodecPtr;
+using av::FramePtr;
+using av::GraphPtr;
+using av::InOutPtr;
+using av::InputPtr;
+using av::OutputPtr;
+using av::PacketPtr;
+using av::SwsPtr;
 
 FramePtr new_frame() {
   FramePtr f(av_frame_alloc());
@@ -187,18 +149,18 @@ InputPtr open_input(const fs::path& path, bool untrusted, const std::string& lab
   if (err < 0) {
     if (untrusted) {
       reject("not_a_video",
-             fmt::format("This file is not a video riff can read ({}).", av_error(err)));
+             fmt::format("This file is not a video riff can read ({}).", av::error_text(err)));
     }
-    fail(fmt::format("cannot open the {} {}: {}", label, path.string(), av_error(err)));
+    fail(fmt::format("cannot open the {} {}: {}", label, path.string(), av::error_text(err)));
   }
   InputPtr in(raw);
   err = avformat_find_stream_info(raw, nullptr);
   if (err < 0) {
     if (untrusted) {
       reject("not_a_video",
-             fmt::format("This file is not a video riff can read ({}).", av_error(err)));
+             fmt::format("This file is not a video riff can read ({}).", av::error_text(err)));
     }
-    fail(fmt::format("cannot read the {}: {}", label, av_error(err)));
+    fail(fmt::format("cannot read the {}: {}", label, av::error_text(err)));
   }
   return in;
 }
@@ -768,7 +730,7 @@ class Transcoder {
       // The end, or a file cut short: keep what decoded, like a player would.
       if (err != AVERROR_EOF) {
         std::fprintf(stderr, "media-job: reading the %s stopped early: %s\n", s.label.c_str(),
-                     av_error(err).c_str());
+                     av::error_text(err).c_str());
       }
       finish_source(s);
       return;
@@ -827,7 +789,7 @@ class Transcoder {
       if (err < 0) {
         reject("undecodable",
                fmt::format("riff could not process this video's {} ({}).",
-                           is_video ? "picture" : "sound", av_error(err)));
+                           is_video ? "picture" : "sound", av::error_text(err)));
       }
       // Pull as we push, so the graph never holds more than a few frames.
       drain_sinks();
