@@ -7,6 +7,7 @@
 #include "riff/core/config_cli.hpp"
 #include "riff/core/log.hpp"
 #include "riff/media/child.hpp"
+#include "riff/recs/eval_recs.hpp"
 
 namespace {
 
@@ -56,7 +57,15 @@ int main(int argc, char** argv) {
   media_job->add_option("--duet-with", duet, "an original video to place side by side");
   media_job->add_option("--max-duration-ms", spec.max_duration_ms, "longest video accepted");
 
+  // For You offline evaluation: the body lives in recs/eval_recs.cpp.
+  auto* eval_recs = cli.add_subcommand(
+      "eval-recs", "Train the For You model on user-item lists and measure Recall@k / NDCG@k");
+  riff::recs::EvalRecsOptions eval_recs_options;
+  riff::recs::add_eval_recs_flags(*eval_recs, eval_recs_options);
+
   CLI11_PARSE(cli, argc, argv);
+
+  if (*eval_recs) return riff::recs::eval_recs_main(eval_recs_options);
 
   if (*media_job) {
     if (spec_json.empty()) {

@@ -140,8 +140,12 @@ bool EmbeddingTable::observe(std::uint64_t key, std::int64_t now_ms) {
   row.data = std::make_unique<float[]>(d + 1);
   // Seeded by the key, so a row is born the same wherever it is admitted.
   std::mt19937_64 rng(mix64(key ^ options_.seed));
-  std::normal_distribution<float> normal(0.0f, options_.init_stddev);
-  for (int i = 0; i < d; ++i) row.data[i] = normal(rng);
+  if (options_.init_stddev > 0.0f) {
+    std::normal_distribution<float> normal(0.0f, options_.init_stddev);
+    for (int i = 0; i < d; ++i) row.data[i] = normal(rng);
+  } else {
+    std::fill(row.data.get(), row.data.get() + d, 0.0f);
+  }
   row.data[d] = 0.0f;
   row.touched_ms = now_ms;
   if (impl_->rows.insert(key, std::move(row))) impl_->touched.insert(key, 1);

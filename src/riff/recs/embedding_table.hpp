@@ -58,7 +58,7 @@ class EmbeddingTable {
     int admit_after = 1;
     /// expire() removes rows untouched for this long; <= 0 never expires.
     std::int64_t expire_after_ms = 0;
-    /// Standard deviation of a new row's random initial weights.
+    /// Standard deviation of a new row's random initial weights (0: zeros).
     float init_stddev = 0.1f;
     /// Count-min sketch: `sketch_depth` rows of `sketch_width` 8-bit counters.
     std::size_t sketch_width = std::size_t{1} << 20;
