@@ -27,6 +27,8 @@
 #include "riff/jobs/queue.hpp"
 #include "riff/jobs/schema.hpp"
 #include "riff/jobs/worker.hpp"
+#include "riff/music/import_cli.hpp"
+#include "riff/music/schema.hpp"
 #include "riff/net/rate_limiter.hpp"
 #include "riff/net/router.hpp"
 #include "riff/net/server.hpp"
@@ -78,6 +80,7 @@ static std::vector<db::Migration> all_migrations() {
   for (auto& x : accounts::migrations()) m.push_back(std::move(x));
   for (auto& x : video::migrations()) m.push_back(std::move(x));
   for (auto& x : video::engagement_migrations()) m.push_back(std::move(x));
+  for (auto& x : music::migrations()) m.push_back(std::move(x));
   return m;
 }
 
@@ -152,6 +155,17 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   p->engagement = std::make_unique<video::EngagementModule>(*p->db, *p->ids, p->clock, *p->notifications);
   p->engagement->mount(p->router, config.public_url);
   return std::unique_ptr<App>(new App(std::move(p)));
+}
+
+int App::import_music(const std::string& dir, bool transcode) {
+  auto& p = *parts_;
+  music::ImportCommand cmd;
+  cmd.dir = dir;
+  cmd.music_dir = fs::path(p.config.data_dir) / "music";
+  cmd.transcode = transcode;
+  cmd.limits = {p.config.media_job_cpu_seconds, std::int64_t{p.config.media_job_memory_mb} << 20,
+                p.config.media_job_timeout_seconds};
+  return music::run_import_command(*p.db, *p.ids, p.clock, cmd);
 }
 
 std::vector<std::string> App::route_table() const {

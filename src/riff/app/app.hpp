@@ -23,6 +23,10 @@ class App {
   /// Creates an account with the admin role (the `riffd admin create` command).
   Status create_admin(const std::string& handle, const std::string& email, const std::string& password);
 
+  /// `riffd music import DIR`: imports a folder into the music catalog with
+  /// a progress bar; returns the exit code (music/import_cli.hpp).
+  int import_music(const std::string& dir, bool transcode);
+
   /// Every route as "METHOD PATTERN", for `riffd routes` and the OpenAPI check.
   std::vector<std::string> route_table() const;
 

@@ -8,6 +8,7 @@
 #include "riff/core/log.hpp"
 #include "riff/media/child.hpp"
 #include "riff/recs/eval_recs.hpp"
+#include "riff/music/probe_job.hpp"
 
 namespace {
 
@@ -57,6 +58,22 @@ int main(int argc, char** argv) {
   media_job->add_option("--duet-with", duet, "an original video to place side by side");
   media_job->add_option("--max-duration-ms", spec.max_duration_ms, "longest video accepted");
 
+  // riff Music: the catalog import, and the child it runs for each file.
+  auto* music = cli.add_subcommand("music", "riff Music catalog commands");
+  music->require_subcommand(1);
+  auto* music_import = music->add_subcommand("import", "Import a folder of audio files into the catalog");
+  std::string import_dir;
+  bool no_transcode = false;
+  music_import->add_option("DIR", import_dir, "the folder to scan (recursively)")->required();
+  music_import->add_flag("--no-transcode", no_transcode, "read tags and loudness only; make no streaming tiers");
+  riff::add_config_flags(*music_import, sources);
+  auto* music_probe = music->add_subcommand("probe", "Probe and transcode one audio file (what import runs in a child)");
+  riff::music::ProbeSpec probe_spec;
+  bool probe_no_transcode = false;
+  music_probe->add_option("--input", probe_spec.input, "the audio file")->required();
+  music_probe->add_option("--out", probe_spec.out_dir, "an existing folder for the outputs")->required();
+  music_probe->add_flag("--no-transcode", probe_no_transcode, "make no streaming tiers");
+
   // For You offline evaluation: the body lives in recs/eval_recs.cpp.
   auto* eval_recs = cli.add_subcommand(
       "eval-recs", "Train the For You model on user-item lists and measure Recall@k / NDCG@k");
@@ -85,6 +102,11 @@ int main(int argc, char** argv) {
     return riff::media::media_job_main(spec_json);
   }
 
+  if (*music_probe) {
+    probe_spec.transcode = !probe_no_transcode;
+    return riff::music::probe_main(probe_spec);
+  }
+
   auto config = riff::resolve_config(sources);
   if (!config) return fail(config.status());
   riff::init_logging(config->log_level);
@@ -105,6 +127,7 @@ int main(int argc, char** argv) {
   }
   auto app = riff::app::App::create(*config);
   if (!app) return fail(app.status());
+  if (*music_import) return (*app)->import_music(import_dir, !no_transcode);
   if (*routes) {
     for (const auto& r : (*app)->route_table()) std::cout << r << "\n";
     return 0;

@@ -1,0 +1,273 @@
+#include "riff/music/catalog.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace riff::music {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kTrackColumns =
+    "SELECT t.id, t.title, t.album_id, al.title, t.artist_id, t.artist_names, t.track_no, t.disc_no, t.year,"
+    " t.genre, t.isrc, t.duration_ms, t.sample_rate, t.channels, t.bit_rate, t.suffix, t.source_size,"
+    " t.loudness_lufs, t.true_peak_dbtp, al.loudness_lufs, al.peak_dbtp, t.tiers, t.territories, al.cover_path,"
+    " t.play_count, t.created_at"
+    " FROM music_tracks t JOIN music_albums al ON al.id = t.album_id ";
+
+constexpr std::string_view kAlbumColumns =
+    "SELECT al.id, al.title, al.artist_id, ar.name, al.year, al.genre, al.cover_path, al.loudness_lufs,"
+    " al.peak_dbtp, (SELECT COUNT(*) FROM music_tracks t WHERE t.album_id = al.id),"
+    " (SELECT COALESCE(SUM(t.duration_ms), 0) FROM music_tracks t WHERE t.album_id = al.id), al.created_at,"
+    " (SELECT COALESCE(SUM(t.play_count), 0) FROM music_tracks t WHERE t.album_id = al.id)"
+    " FROM music_albums al JOIN music_artists ar ON ar.id = al.artist_id ";
+
+constexpr std::string_view kArtistColumns =
+    "SELECT ar.id, ar.name, (SELECT COUNT(*) FROM music_albums al WHERE al.artist_id = ar.id),"
+    " (SELECT COUNT(*) FROM music_track_artists ta WHERE ta.artist_id = ar.id) FROM music_artists ar ";
+
+std::optional<double> opt_f64(const db::Row& r, std::size_t i) {
+  if (r.is_null(i)) return std::nullopt;
+  return r.f64(i);
+}
+
+Track track_from(const db::Row& r) {
+  Track t;
+  t.id = r.i64(0);
+  t.title = r.str(1);
+  t.album_id = r.i64(2);
+  t.album_title = r.str(3);
+  t.artist_id = r.i64(4);
+  t.artist_name = r.str(5);
+  t.track_no = r.i64(6);
+  t.disc_no = r.i64(7);
+  t.year = r.i64(8);
+  t.genre = r.str(9);
+  t.isrc = r.str(10);
+  t.duration_ms = r.i64(11);
+  t.sample_rate = r.i64(12);
+  t.channels = r.i64(13);
+  t.bit_rate = r.i64(14);
+  t.suffix = r.str(15);
+  t.size = r.i64(16);
+  t.loudness_lufs = opt_f64(r, 17);
+  t.true_peak_dbtp = opt_f64(r, 18);
+  t.album_loudness_lufs = opt_f64(r, 19);
+  t.album_peak_dbtp = opt_f64(r, 20);
+  t.tiers = tiers_from_text(r.str(21));
+  t.territories = r.str(22);
+  t.has_cover = !r.str(23).empty();
+  t.play_count = r.i64(24);
+  t.created_at = r.i64(25);
+  return t;
+}
+
+Album album_from(const db::Row& r) {
+  Album a;
+  a.id = r.i64(0);
+  a.title = r.str(1);
+  a.artist_id = r.i64(2);
+  a.artist_name = r.str(3);
+  a.year = r.i64(4);
+  a.genre = r.str(5);
+  a.has_cover = !r.str(6).empty();
+  a.loudness_lufs = opt_f64(r, 7);
+  a.peak_dbtp = opt_f64(r, 8);
+  a.track_count = r.i64(9);
+  a.duration_ms = r.i64(10);
+  a.created_at = r.i64(11);
+  a.play_count = r.i64(12);
+  return a;
+}
+
+Artist artist_from(const db::Row& r) { return {r.i64(0), r.str(1), r.i64(2), r.i64(3)}; }
+
+/// A LIKE pattern matching `text` anywhere; LIKE's wildcards in it match nothing special.
+std::string contains_pattern(const std::string& text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') continue;
+    out += c;
+  }
+  return out + "%";
+}
+
+}  // namespace
+
+Catalog::Catalog(db::Database& db, fs::path music_dir) : db_(db), dir_(std::move(music_dir)) {}
+
+Result<std::vector<Track>> Catalog::query_tracks(const std::string& where_order,
+                                                 const std::vector<db::Param>& params) {
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows, db_.query(std::string(kTrackColumns) + where_order, params));
+  std::vector<Track> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(track_from(r));
+  return out;
+}
+
+Result<std::vector<Album>> Catalog::query_albums(const std::string& where_order,
+                                                 const std::vector<db::Param>& params) {
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows, db_.query(std::string(kAlbumColumns) + where_order, params));
+  std::vector<Album> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(album_from(r));
+  return out;
+}
+
+Result<Track> Catalog::track(Id id) {
+  RIFF_ASSIGN_OR_RETURN(auto list, query_tracks("WHERE t.id = $1", {id}));
+  if (list.empty()) return Status::not_found("No such track.");
+  Track t = std::move(list.front());
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
+                        db_.query("SELECT ar.id, ar.name FROM music_track_artists ta JOIN music_artists ar"
+                                  " ON ar.id = ta.artist_id WHERE ta.track_id = $1 ORDER BY ta.position",
+                                  {id}));
+  for (const auto& r : rows) t.artists.emplace_back(r.i64(0), r.str(1));
+  return t;
+}
+
+Result<std::vector<Track>> Catalog::tracks(const std::vector<Id>& ids) {
+  std::vector<Track> out;
+  if (ids.empty()) return out;
+  std::string in;
+  std::vector<db::Param> params;
+  std::vector<Id> unique = ids;
+  std::sort(unique.begin(), unique.end());
+  unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+  for (std::size_t i = 0; i < unique.size(); ++i) {
+    in += (i ? ", $" : "$") + std::to_string(i + 1);
+    params.emplace_back(unique[i]);
+  }
+  RIFF_ASSIGN_OR_RETURN(auto found, query_tracks("WHERE t.id IN (" + in + ")", params));
+  std::map<Id, Track> by_id;
+  for (auto& t : found) by_id.emplace(t.id, std::move(t));
+  for (Id id : ids) {
+    if (auto it = by_id.find(id); it != by_id.end()) out.push_back(it->second);
+  }
+  return out;
+}
+
+Result<Album> Catalog::album(Id id) {
+  RIFF_ASSIGN_OR_RETURN(auto list, query_albums("WHERE al.id = $1", {id}));
+  if (list.empty()) return Status::not_found("No such album.");
+  return std::move(list.front());
+}
+
+Result<std::vector<Track>> Catalog::album_tracks(Id album_id) {
+  return query_tracks("WHERE t.album_id = $1 ORDER BY t.disc_no, t.track_no, t.title, t.id", {album_id});
+}
+
+Result<Artist> Catalog::artist(Id id) {
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows, db_.query(std::string(kArtistColumns) + "WHERE ar.id = $1", {id}));
+  if (rows.empty()) return Status::not_found("No such artist.");
+  return artist_from(rows[0]);
+}
+
+Result<std::vector<Album>> Catalog::artist_albums(Id artist_id) {
+  return query_albums("WHERE al.artist_id = $1 ORDER BY al.year, al.title, al.id", {artist_id});
+}
+
+Result<std::vector<Artist>> Catalog::artists() {
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
+                        db_.query(std::string(kArtistColumns) +
+                                  "WHERE EXISTS (SELECT 1 FROM music_track_artists ta WHERE ta.artist_id = ar.id)"
+                                  " OR EXISTS (SELECT 1 FROM music_albums al WHERE al.artist_id = ar.id)"
+                                  " ORDER BY ar.name_key, ar.id"));
+  std::vector<Artist> out;
+  for (const auto& r : rows) out.push_back(artist_from(r));
+  return out;
+}
+
+Result<std::vector<Album>> Catalog::albums(const AlbumListQuery& q) {
+  const int size = std::clamp(q.size, 1, 500);
+  const int offset = std::max(0, q.offset);
+  switch (q.order) {
+    case AlbumOrder::kNewest:
+      return query_albums("ORDER BY al.created_at DESC, al.id DESC LIMIT $1 OFFSET $2", {size, offset});
+    case AlbumOrder::kByName:
+      return query_albums("ORDER BY lower(al.title), al.id LIMIT $1 OFFSET $2", {size, offset});
+    case AlbumOrder::kByArtist:
+      return query_albums("ORDER BY ar.name_key, lower(al.title), al.id LIMIT $1 OFFSET $2", {size, offset});
+    case AlbumOrder::kRandom:
+      return query_albums("ORDER BY RANDOM() LIMIT $1 OFFSET $2", {size, offset});
+    case AlbumOrder::kFrequent:
+      return query_albums(
+          "ORDER BY (SELECT COALESCE(SUM(t.play_count), 0) FROM music_tracks t WHERE t.album_id = al.id) DESC,"
+          " al.id LIMIT $1 OFFSET $2",
+          {size, offset});
+    case AlbumOrder::kByYear: {
+      const auto lo = std::min(q.from_year, q.to_year), hi = std::max(q.from_year, q.to_year);
+      return query_albums(std::string("WHERE al.year >= $1 AND al.year <= $2 ORDER BY al.year ") +
+                              (q.from_year > q.to_year ? "DESC" : "ASC") + ", al.id LIMIT $3 OFFSET $4",
+                          {lo, hi, size, offset});
+    }
+    case AlbumOrder::kByGenre:
+      return query_albums("WHERE lower(al.genre) = lower($1) ORDER BY lower(al.title), al.id LIMIT $2 OFFSET $3",
+                          {q.genre, size, offset});
+  }
+  return Status::invalid("/type", "unknown order");
+}
+
+Result<std::vector<Track>> Catalog::random_tracks(int size, const std::string& genre, std::int64_t from_year,
+                                                  std::int64_t to_year) {
+  size = std::clamp(size, 1, 500);
+  return query_tracks(
+      "WHERE (CAST($1 AS TEXT) = '' OR lower(t.genre) = lower($1)) AND (CAST($2 AS BIGINT) = 0 OR t.year >= $2)"
+      " AND (CAST($3 AS BIGINT) = 0 OR t.year <= $3) ORDER BY RANDOM() LIMIT $4",
+      {genre, from_year, to_year, size});
+}
+
+Result<SearchResult> Catalog::search(const SearchQuery& q) {
+  const std::string pattern = contains_pattern(q.text);
+  SearchResult out;
+  if (q.artist_count > 0) {
+    RIFF_ASSIGN_OR_RETURN(db::Rows rows,
+                          db_.query(std::string(kArtistColumns) +
+                                        "WHERE lower(ar.name) LIKE lower($1) ORDER BY ar.name_key, ar.id"
+                                        " LIMIT $2 OFFSET $3",
+                                    {pattern, std::min(q.artist_count, 500), std::max(0, q.artist_offset)}));
+    for (const auto& r : rows) out.artists.push_back(artist_from(r));
+  }
+  if (q.album_count > 0) {
+    RIFF_ASSIGN_OR_RETURN(out.albums, query_albums("WHERE lower(al.title) LIKE lower($1) OR lower(ar.name) LIKE"
+                                                   " lower($1) ORDER BY lower(al.title), al.id LIMIT $2 OFFSET $3",
+                                                   {pattern, std::min(q.album_count, 500),
+                                                    std::max(0, q.album_offset)}));
+  }
+  if (q.track_count > 0) {
+    RIFF_ASSIGN_OR_RETURN(out.tracks,
+                          query_tracks("WHERE lower(t.title) LIKE lower($1) OR lower(t.artist_names) LIKE lower($1)"
+                                       " OR lower(al.title) LIKE lower($1) OR t.isrc = upper($2)"
+                                       " ORDER BY lower(t.title), t.id LIMIT $3 OFFSET $4",
+                                       {pattern, q.text, std::min(q.track_count, 500),
+                                        std::max(0, q.track_offset)}));
+  }
+  return out;
+}
+
+Result<std::vector<Genre>> Catalog::genres() {
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
+                        db_.query("SELECT t.genre, COUNT(*), COUNT(DISTINCT t.album_id) FROM music_tracks t"
+                                  " WHERE t.genre <> '' GROUP BY t.genre ORDER BY t.genre"));
+  std::vector<Genre> out;
+  for (const auto& r : rows) out.push_back({r.str(0), r.i64(1), r.i64(2)});
+  return out;
+}
+
+fs::path Catalog::tier_path(Id track_id, int kbps) const {
+  return dir_ / "tracks" / id_to_string(track_id) / ("a" + std::to_string(kbps) + ".m4a");
+}
+
+Result<fs::path> Catalog::cover_path(Id album_id) {
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows, db_.query("SELECT cover_path FROM music_albums WHERE id = $1", {album_id}));
+  if (rows.empty() || rows[0].str(0).empty()) return Status::not_found("No cover.");
+  return dir_ / "covers" / rows[0].str(0);
+}
+
+Result<fs::path> Catalog::source_path(Id track_id) {
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows, db_.query("SELECT source_path FROM music_tracks WHERE id = $1", {track_id}));
+  if (rows.empty()) return Status::not_found("No such track.");
+  return fs::path(rows[0].str(0));
+}
+
+}  // namespace riff::music

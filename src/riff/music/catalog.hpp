@@ -1,0 +1,86 @@
+#pragma once
+// Catalog: reading artists, albums and tracks, listing and searching them,
+// and locating their files (streaming tiers, covers, sources). Writes
+// belong to the Importer.
+//
+// Thread-safe: holds no mutable state besides its dependencies.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "riff/core/status.hpp"
+#include "riff/db/database.hpp"
+#include "riff/music/model.hpp"
+
+namespace riff::music {
+
+enum class AlbumOrder { kNewest, kByName, kByArtist, kRandom, kFrequent, kByYear, kByGenre };
+
+struct AlbumListQuery {
+  AlbumOrder order = AlbumOrder::kNewest;
+  int size = 10;    // 1..500
+  int offset = 0;
+  std::int64_t from_year = 0, to_year = 0;  // kByYear; from > to lists newest first
+  std::string genre;                         // kByGenre
+};
+
+struct SearchQuery {
+  std::string text;  // empty = everything
+  int artist_count = 20, artist_offset = 0;
+  int album_count = 20, album_offset = 0;
+  int track_count = 20, track_offset = 0;
+};
+
+struct SearchResult {
+  std::vector<Artist> artists;
+  std::vector<Album> albums;
+  std::vector<Track> tracks;
+};
+
+struct Genre {
+  std::string name;
+  std::int64_t track_count = 0;
+  std::int64_t album_count = 0;
+};
+
+class Catalog {
+ public:
+  /// `music_dir` is <data_dir>/music, as the Importer lays it out.
+  Catalog(db::Database& db, std::filesystem::path music_dir);
+
+  Result<Track> track(Id id);
+  /// The tracks among `ids` that exist, in the order of `ids`.
+  Result<std::vector<Track>> tracks(const std::vector<Id>& ids);
+  Result<Album> album(Id id);
+  /// An album's tracks by disc and track number.
+  Result<std::vector<Track>> album_tracks(Id album_id);
+  Result<Artist> artist(Id id);
+  /// Albums whose album artist is `artist_id`, oldest first.
+  Result<std::vector<Album>> artist_albums(Id artist_id);
+  /// Every artist with at least one track, by name.
+  Result<std::vector<Artist>> artists();
+  Result<std::vector<Album>> albums(const AlbumListQuery& q);
+  /// Up to `size` random tracks, optionally of one genre and between years.
+  Result<std::vector<Track>> random_tracks(int size, const std::string& genre, std::int64_t from_year,
+                                           std::int64_t to_year);
+  Result<SearchResult> search(const SearchQuery& q);
+  Result<std::vector<Genre>> genres();
+
+  /// <music_dir>/tracks/<id>/a<kbps>.m4a
+  std::filesystem::path tier_path(Id track_id, int kbps) const;
+  /// The album's cover file; kNotFound when it has none.
+  Result<std::filesystem::path> cover_path(Id album_id);
+  /// The file the track was imported from.
+  Result<std::filesystem::path> source_path(Id track_id);
+
+ private:
+  Result<std::vector<Track>> query_tracks(const std::string& where_order, const std::vector<db::Param>& params);
+  Result<std::vector<Album>> query_albums(const std::string& where_order, const std::vector<db::Param>& params);
+
+  db::Database& db_;
+  std::filesystem::path dir_;
+};
+
+}  // namespace riff::music

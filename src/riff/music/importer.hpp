@@ -1,0 +1,87 @@
+#pragma once
+// The catalog importer behind `riffd music import DIR`: finds audio files,
+// has each one probed (tags, cover, loudness, AAC tiers) by a ProbeRunner —
+// in production a `riffd music probe` child with limits, so a hostile file
+// costs one child — and records artists, albums and tracks.
+//
+// Re-imports are incremental: a file whose path, size and mtime match the
+// catalog is skipped without reading it; one whose bytes hash the same is
+// skipped after hashing. A file that fails is reported and skipped.
+//
+// Storage under `music_dir` (<data_dir>/music):
+//   tracks/<track id>/a96.m4a, a160.m4a, a320.m4a
+//   covers/<album id>.jpg|.png
+//   tmp/   probe outputs before they are moved into place
+//
+// Not thread-safe: one import at a time per catalog (a CLI run).
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "riff/core/clock.hpp"
+#include "riff/core/ids.hpp"
+#include "riff/core/status.hpp"
+#include "riff/db/database.hpp"
+#include "riff/media/child.hpp"
+#include "riff/music/probe_job.hpp"
+
+namespace riff::music {
+
+using ProbeRunner = std::function<ProbeResult(const ProbeSpec&)>;
+
+/// Runs each probe as `<riffd> music probe ...` in a child with `limits`.
+ProbeRunner child_probe_runner(std::filesystem::path riffd, media::ChildLimits limits);
+
+struct ImportOptions {
+  std::filesystem::path music_dir;
+  bool transcode = true;
+};
+
+struct ImportFailure {
+  std::string path;
+  std::string reason;  // a stable slug: "not_audio", "empty", "crashed", ...
+  std::string message;
+};
+
+struct ImportReport {
+  std::int64_t files = 0;      // audio files found
+  std::int64_t imported = 0;   // new tracks
+  std::int64_t updated = 0;    // changed files re-read
+  std::int64_t unchanged = 0;  // skipped
+  std::vector<ImportFailure> failures;
+};
+
+/// Called before each file (done files so far, total, the file) and once at the end.
+using ImportProgress = std::function<void(std::int64_t done, std::int64_t total, const std::string& file)>;
+
+/// True for the extensions riff imports (mp3, flac, ogg, oga, opus, m4a, mp4, aac, wav), any case.
+bool is_audio_file(const std::filesystem::path& p);
+
+/// Lowercase hex BLAKE2b-256 of a file's bytes.
+Result<std::string> hash_file(const std::filesystem::path& p);
+
+class Importer {
+ public:
+  /// All references must outlive the importer.
+  Importer(db::Database& db, IdGenerator& ids, const Clock& clock, ProbeRunner probe, ImportOptions options);
+
+  /// Imports every audio file under `dir` (recursively, sorted by path).
+  /// Fails only when `dir` cannot be read or the database fails.
+  Result<ImportReport> run(const std::filesystem::path& dir, const ImportProgress& progress = {});
+
+ private:
+  enum class Outcome { kImported, kUpdated, kUnchanged, kFailed };
+  Outcome import_file(const std::filesystem::path& file, ImportReport& report, std::vector<Id>& albums);
+  Status update_album_loudness(const std::vector<Id>& albums);
+
+  db::Database& db_;
+  IdGenerator& ids_;
+  const Clock& clock_;
+  ProbeRunner probe_;
+  ImportOptions options_;
+};
+
+}  // namespace riff::music

@@ -1,0 +1,79 @@
+#pragma once
+// Listening: who may hear what at which quality, and what was heard.
+//
+// - A listener's plan (free unless music_subscriptions says premium) caps
+//   the tier: a free listener never receives bytes above 160 kbit/s.
+// - Plays count only when the listener reports them, at 30 seconds or the
+//   end of the track; a stream request never counts. Counted plays are kept
+//   (with the plan at the time) for the charts.
+// - Stars: saved tracks, albums and artists.
+//
+// Thread-safe: holds no mutable state besides its dependencies.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "riff/core/clock.hpp"
+#include "riff/core/ids.hpp"
+#include "riff/core/status.hpp"
+#include "riff/db/database.hpp"
+#include "riff/music/catalog.hpp"
+#include "riff/music/model.hpp"
+
+namespace riff::music {
+
+/// Reported listening counts as a play at this much, or at the end.
+inline constexpr std::int64_t kPlayThresholdMs = 30'000;
+/// How close to the end counts as "the end" (clients report in steps).
+inline constexpr std::int64_t kEndSlackMs = 2'000;
+
+/// True when `ms_played` of a track lasting `duration_ms` is a play.
+bool counts_as_play(std::int64_t ms_played, std::int64_t duration_ms);
+
+struct StreamChoice {
+  std::filesystem::path path;
+  int kbps = 0;
+};
+
+struct PlayOutcome {
+  bool counted = false;
+  std::int64_t play_count = 0;  // the track's, after this report
+};
+
+enum class StarKind { kTrack, kAlbum, kArtist };
+
+struct Starred {
+  std::vector<Id> artists, albums, tracks;
+};
+
+class Listening {
+ public:
+  Listening(db::Database& db, IdGenerator& ids, const Clock& clock, Catalog& catalog);
+
+  Result<Plan> plan(Id user_id);
+  Status set_plan(Id user_id, Plan plan);
+
+  /// The tier file `user_id` gets for `track_id` when asking for
+  /// `requested_kbps` (0 = the best allowed). kNotFound for an unknown
+  /// track; kConflict when the track has no streaming tiers.
+  Result<StreamChoice> stream(Id user_id, Id track_id, int requested_kbps);
+
+  /// Records a reported play; counts it by counts_as_play(). `source` says
+  /// where it came from ("api", "subsonic").
+  Result<PlayOutcome> report_play(Id user_id, Id track_id, std::int64_t ms_played, const std::string& source);
+  /// A Subsonic scrobble submission: the client decided it was a play.
+  Result<PlayOutcome> record_play(Id user_id, Id track_id, std::int64_t ms_played, const std::string& source);
+
+  Status star(Id user_id, StarKind kind, Id item_id);
+  Status unstar(Id user_id, StarKind kind, Id item_id);
+  Result<Starred> starred(Id user_id);
+
+ private:
+  db::Database& db_;
+  IdGenerator& ids_;
+  const Clock& clock_;
+  Catalog& catalog_;
+};
+
+}  // namespace riff::music

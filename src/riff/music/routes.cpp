@@ -1,0 +1,267 @@
+// The /api/v1 side of riff Music: catalog reads, streaming at the plan's
+// tier, reported plays, the listener's plan, and app passwords for
+// Subsonic clients. Handlers parse, call a service and render.
+
+#include <cmath>
+
+#include "riff/core/clock.hpp"
+#include "riff/music/module.hpp"
+#include "riff/net/file_response.hpp"
+#include "riff/net/json.hpp"
+
+namespace riff::music {
+namespace {
+
+namespace json = boost::json;
+using net::HttpError;
+using net::Request;
+using net::Response;
+
+Id path_id(const Request& req) {
+  auto id = parse_id(req.param("id"));
+  if (!id) throw HttpError(404, "not-found", "Not found", "No such item.");
+  return *id;
+}
+
+json::value opt_number(const std::optional<double>& v) {
+  if (!v || !std::isfinite(*v)) return nullptr;
+  return std::round(*v * 100) / 100;
+}
+
+/// dBTP -> linear sample peak, as ReplayGain tags carry it.
+json::value linear_peak(const std::optional<double>& dbtp) {
+  if (!dbtp) return nullptr;
+  return std::round(std::pow(10.0, *dbtp / 20.0) * 10000) / 10000;
+}
+
+json::object album_ref(const Track& t) {
+  return {{"id", id_to_string(t.album_id)}, {"title", t.album_title}};
+}
+
+json::object track_json(const Track& t) {
+  json::array artists;
+  if (t.artists.empty()) {
+    artists.push_back(json::object{{"id", id_to_string(t.artist_id)}, {"name", t.artist_name}});
+  }
+  for (const auto& [id, name] : t.artists) artists.push_back(json::object{{"id", id_to_string(id)}, {"name", name}});
+  json::array tiers;
+  for (int k : t.tiers) tiers.push_back(k);
+  const std::string id = id_to_string(t.id);
+  return {
+      {"id", id},
+      {"title", t.title},
+      {"album", album_ref(t)},
+      {"artists", std::move(artists)},
+      {"artist_name", t.artist_name},
+      {"track_no", t.track_no},
+      {"disc_no", t.disc_no},
+      {"year", t.year},
+      {"genre", t.genre},
+      {"isrc", t.isrc},
+      {"duration_ms", t.duration_ms},
+      {"qualities", std::move(tiers)},
+      {"stream_url", "/api/v1/tracks/" + id + "/stream"},
+      {"cover_url", t.has_cover ? json::value("/api/v1/albums/" + id_to_string(t.album_id) + "/cover")
+                                : json::value(nullptr)},
+      {"loudness",
+       json::object{{"integrated_lufs", opt_number(t.loudness_lufs)},
+                    {"true_peak_dbtp", opt_number(t.true_peak_dbtp)},
+                    {"album_lufs", opt_number(t.album_loudness_lufs)},
+                    {"album_peak_dbtp", opt_number(t.album_peak_dbtp)}}},
+      {"replay_gain",
+       json::object{{"target_lufs", kTargetLufs},
+                    {"track_gain_db", opt_number(t.track_gain_db())},
+                    {"track_peak", linear_peak(t.true_peak_dbtp)},
+                    {"album_gain_db", opt_number(t.album_gain_db())},
+                    {"album_peak", linear_peak(t.album_peak_dbtp)}}},
+      {"play_count", t.play_count},
+  };
+}
+
+json::object album_json(const Album& a) {
+  return {
+      {"id", id_to_string(a.id)},
+      {"title", a.title},
+      {"artist", json::object{{"id", id_to_string(a.artist_id)}, {"name", a.artist_name}}},
+      {"year", a.year},
+      {"genre", a.genre},
+      {"track_count", a.track_count},
+      {"duration_ms", a.duration_ms},
+      {"cover_url", a.has_cover ? json::value("/api/v1/albums/" + id_to_string(a.id) + "/cover")
+                                : json::value(nullptr)},
+      {"loudness_lufs", opt_number(a.loudness_lufs)},
+      {"album_gain_db", a.loudness_lufs ? opt_number(gain_to_target(*a.loudness_lufs)) : json::value(nullptr)},
+  };
+}
+
+json::object artist_json(const Artist& a) {
+  return {{"id", id_to_string(a.id)}, {"name", a.name}, {"album_count", a.album_count}, {"track_count", a.track_count}};
+}
+
+template <class T, class F>
+json::array array_of(const std::vector<T>& items, F f) {
+  json::array out;
+  for (const auto& x : items) out.push_back(f(x));
+  return out;
+}
+
+json::object app_password_json(const AppPasswordInfo& p) {
+  return {{"id", id_to_string(p.id)},
+          {"name", p.name},
+          {"created_at", to_rfc3339(p.created_at)},
+          {"last_used_at", p.last_used_at ? json::value(to_rfc3339(*p.last_used_at)) : json::value(nullptr)}};
+}
+
+}  // namespace
+
+void mount_api_routes(net::Router& router, MusicModule& m) {
+  net::RouteOptions optional;
+  optional.auth = net::Auth::kOptional;
+  net::RouteOptions required;
+  required.auth = net::Auth::kRequired;
+  net::RouteOptions admin;
+  admin.auth = net::Auth::kAdmin;
+
+  router.get(
+      "/api/v1/tracks/{id}",
+      [&m](Request& req) { return net::json_response(200, track_json(net::value_or_throw(m.catalog().track(path_id(req))))); },
+      optional);
+
+  router.get(
+      "/api/v1/tracks/{id}/stream",
+      [&m](Request& req) {
+        const Id id = path_id(req);
+        int requested = 0;
+        if (auto q = req.query("quality"); q && !q->empty()) {
+          try {
+            requested = std::stoi(*q);
+          } catch (const std::exception&) {
+            requested = -1;
+          }
+          if (requested <= 0) throw HttpError(400, "validation", "Bad quality", "quality is a bit rate in kbit/s.");
+        }
+        StreamChoice c = net::value_or_throw(m.listening().stream(req.principal->user_id, id, requested));
+        auto r = net::file_response(req, c.path.string(), "private, max-age=86400");
+        if (!r) throw HttpError(404, "not-found", "Not found", "The stream file is missing.");
+        r->headers.set("Content-Type", "audio/mp4");
+        r->headers.set("X-Riff-Quality", std::to_string(c.kbps));
+        return std::move(*r);
+      },
+      required);
+
+  router.get(
+      "/api/v1/albums/{id}",
+      [&m](Request& req) {
+        const Id id = path_id(req);
+        json::object o = album_json(net::value_or_throw(m.catalog().album(id)));
+        o["tracks"] = array_of(net::value_or_throw(m.catalog().album_tracks(id)), track_json);
+        return net::json_response(200, o);
+      },
+      optional);
+
+  router.get(
+      "/api/v1/albums/{id}/cover",
+      [&m](Request& req) {
+        auto path = net::value_or_throw(m.catalog().cover_path(path_id(req)));
+        auto r = net::file_response(req, path.string(), "public, max-age=86400");
+        if (!r) throw HttpError(404, "not-found", "Not found", "No cover.");
+        r->headers.set("Content-Type", path.extension() == ".png" ? "image/png" : "image/jpeg");
+        return std::move(*r);
+      },
+      optional);
+
+  router.get(
+      "/api/v1/artists/{id}",
+      [&m](Request& req) {
+        const Id id = path_id(req);
+        json::object o = artist_json(net::value_or_throw(m.catalog().artist(id)));
+        o["albums"] = array_of(net::value_or_throw(m.catalog().artist_albums(id)), album_json);
+        return net::json_response(200, o);
+      },
+      optional);
+
+  router.get(
+      "/api/v1/music/search",
+      [&m](Request& req) {
+        SearchQuery q;
+        q.text = req.query("q").value_or("");
+        if (q.text.size() > 200) throw HttpError(400, "validation", "Query too long", "At most 200 bytes.");
+        const int limit = net::page_params(req, 20, 100).limit;
+        q.artist_count = q.album_count = q.track_count = limit;
+        SearchResult r = net::value_or_throw(m.catalog().search(q));
+        return net::json_response(200, json::object{{"artists", array_of(r.artists, artist_json)},
+                                                    {"albums", array_of(r.albums, album_json)},
+                                                    {"tracks", array_of(r.tracks, track_json)}});
+      },
+      optional);
+
+  router.post(
+      "/api/v1/plays",
+      [&m](Request& req) {
+        net::BodyReader body(req);
+        auto track = body.id("track_id", true);
+        auto ms = body.integer("ms_played", true, 0, 24LL * 3600 * 1000);
+        body.finish();
+        PlayOutcome o = net::value_or_throw(m.listening().report_play(req.principal->user_id, *track, *ms, "api"));
+        return net::json_response(200, json::object{{"counted", o.counted}, {"play_count", o.play_count}});
+      },
+      required);
+
+  router.get(
+      "/api/v1/me/music",
+      [&m](Request& req) {
+        Plan p = net::value_or_throw(m.listening().plan(req.principal->user_id));
+        return net::json_response(200, json::object{{"plan", plan_name(p)}, {"max_quality", max_tier(p)}});
+      },
+      required);
+
+  router.put(
+      "/api/v1/admin/music/plans/{handle}",
+      [&m](Request& req) {
+        net::BodyReader body(req);
+        auto plan_text = body.string("plan", {.required = true, .max_len = 20});
+        std::optional<Plan> plan;
+        if (plan_text) {
+          plan = parse_plan(*plan_text);
+          if (!plan) body.fail("plan", "free or premium");
+        }
+        body.finish();
+        auto rows = net::value_or_throw(
+            m.db().query("SELECT id FROM users WHERE handle = lower($1)", {std::string(req.param("handle"))}));
+        if (rows.empty()) throw HttpError(404, "not-found", "Not found", "No such user.");
+        net::ok_or_throw(m.listening().set_plan(rows[0].i64(0), *plan));
+        return net::json_response(200, json::object{{"plan", plan_name(*plan)}, {"max_quality", max_tier(*plan)}});
+      },
+      admin);
+
+  router.get(
+      "/api/v1/me/app-passwords",
+      [&m](Request& req) {
+        auto list = net::value_or_throw(m.app_passwords().list(req.principal->user_id));
+        return net::json_response(200, json::object{{"items", array_of(list, app_password_json)}});
+      },
+      required);
+
+  router.post(
+      "/api/v1/me/app-passwords",
+      [&m](Request& req) {
+        net::BodyReader body(req);
+        auto name = body.string("name", {.required = true, .min_len = 1, .max_len = 100});
+        body.finish();
+        IssuedAppPassword issued = net::value_or_throw(m.app_passwords().create(req.principal->user_id, *name));
+        json::object o = app_password_json(issued.info);
+        o["password"] = issued.password;
+        return net::json_response(201, o);
+      },
+      required);
+
+  router.del(
+      "/api/v1/me/app-passwords/{id}",
+      [&m](Request& req) {
+        net::ok_or_throw(m.app_passwords().revoke(req.principal->user_id, path_id(req)));
+        return Response::no_content();
+      },
+      required);
+}
+
+}  // namespace riff::music
