@@ -28,6 +28,7 @@
 #include "riff/jobs/schema.hpp"
 #include "riff/jobs/worker.hpp"
 #include "riff/music/import_cli.hpp"
+#include "riff/music/module.hpp"
 #include "riff/music/schema.hpp"
 #include "riff/net/rate_limiter.hpp"
 #include "riff/net/router.hpp"
@@ -69,6 +70,7 @@ struct App::Parts {
   std::unique_ptr<video::MediaProcessor> processor;
   std::unique_ptr<video::Pipeline> pipeline;
   std::unique_ptr<video::EngagementModule> engagement;  // likes, comments, views, search, feeds
+  std::unique_ptr<music::MusicModule> music;  // catalog, streaming, playlists, Subsonic
 };
 
 App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -154,6 +156,12 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   video::mount_media_routes(p->router, *p->videos, *p->sounds);
   p->engagement = std::make_unique<video::EngagementModule>(*p->db, *p->ids, p->clock, *p->notifications);
   p->engagement->mount(p->router, config.public_url);
+  // riff Music: the catalog under <data_dir>/music, app-password key under <data_dir>/keys.
+  auto music = music::MusicModule::create(*p->db, *p->ids, p->clock,
+                                          {data / "music", data / "keys" / "app-passwords.key"});
+  if (!music) return music.status().with_context("music");
+  p->music = std::move(music).value();
+  p->music->mount(p->router);
   return std::unique_ptr<App>(new App(std::move(p)));
 }
 

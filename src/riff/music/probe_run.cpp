@@ -6,12 +6,9 @@
 #include <ebur128.h>
 
 extern "C" {
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
 #include <libavutil/audio_fifo.h>
 #include <libavutil/channel_layout.h>
 #include <libavutil/opt.h>
-#include <libswresample/swresample.h>
 }
 
 #include <fmt/format.h>
@@ -20,6 +17,7 @@ extern "C" {
 #include <fstream>
 #include <memory>
 
+#include "riff/media/libav.hpp"
 #include "riff/music/model.hpp"
 #include "riff/music/probe_job.hpp"
 
@@ -50,48 +48,23 @@ struct Ended {
   throw Ended{std::move(r)};
 }
 
-std::string av_error(int err) {
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(err, buf, sizeof buf);
-  return buf;
-}
+std::string av_error(int err) { return media::av::error_text(err); }
 void check(int err, std::string_view what) {
   if (err < 0) fail(fmt::format("{}: {}", what, av_error(err)));
 }
 
-struct InputCloser {
-  void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
-};
-struct OutputCloser {
-  void operator()(AVFormatContext* c) const {
-    if (c->pb) avio_closep(&c->pb);
-    avformat_free_context(c);
-  }
-};
-struct CodecCloser {
-  void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
-};
-struct FrameFree {
-  void operator()(AVFrame* f) const { av_frame_free(&f); }
-};
-struct PacketFree {
-  void operator()(AVPacket* p) const { av_packet_free(&p); }
-};
-struct SwrFree {
-  void operator()(SwrContext* s) const { swr_free(&s); }
-};
 struct FifoFree {
   void operator()(AVAudioFifo* f) const { av_audio_fifo_free(f); }
 };
 struct MeterFree {
   void operator()(ebur128_state* s) const { ebur128_destroy(&s); }
 };
-using InputPtr = std::unique_ptr<AVFormatContext, InputCloser>;
-using OutputPtr = std::unique_ptr<AVFormatContext, OutputCloser>;
-using CodecPtr = std::unique_ptr<AVCodecContext, CodecCloser>;
-using FramePtr = std::unique_ptr<AVFrame, FrameFree>;
-using PacketPtr = std::unique_ptr<AVPacket, PacketFree>;
-using SwrPtr = std::unique_ptr<SwrContext, SwrFree>;
+using media::av::CodecPtr;
+using media::av::FramePtr;
+using media::av::InputPtr;
+using media::av::OutputPtr;
+using media::av::PacketPtr;
+using media::av::SwrPtr;
 using FifoPtr = std::unique_ptr<AVAudioFifo, FifoFree>;
 using MeterPtr = std::unique_ptr<ebur128_state, MeterFree>;
 

@@ -28,7 +28,7 @@ std::string value_text(const SubsonicValue& v) {
   if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
   if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", std::get<double>(v));
+  std::snprintf(buf, sizeof buf, "%.4f", std::get<double>(v));
   return buf;
 }
 
@@ -67,7 +67,7 @@ json::value json_value(const SubsonicValue& v) {
   if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
   if (const auto* b = std::get_if<bool>(&v)) return *b;
   const double d = std::get<double>(v);
-  return std::isfinite(d) ? json::value(std::round(d * 100) / 100) : json::value(nullptr);
+  return std::isfinite(d) ? json::value(std::round(d * 10000) / 10000) : json::value(nullptr);
 }
 
 json::object to_json(const SubsonicNode& n) {
