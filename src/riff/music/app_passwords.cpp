@@ -21,7 +21,8 @@ namespace {
 
 std::string to_hex(std::string_view bytes) {
   std::string out(bytes.size() * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  sodium_bin2hex(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                 bytes.size());
   out.pop_back();
   return out;
 }
@@ -29,15 +30,17 @@ std::string to_hex(std::string_view bytes) {
 std::optional<std::string> from_hex(std::string_view hex) {
   std::string out(hex.size() / 2 + 1, '\0');
   std::size_t len = 0;
-  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), hex.data(), hex.size(), nullptr, &len,
-                     nullptr) != 0) {
+  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), hex.data(),
+                     hex.size(), nullptr, &len, nullptr) != 0) {
     return std::nullopt;
   }
   out.resize(len);
   return out;
 }
 
-AppPasswordInfo info_from(const db::Row& r) { return {r.i64(0), r.str(1), r.i64(2), r.opt_i64(3)}; }
+AppPasswordInfo info_from(const db::Row& r) {
+  return {r.i64(0), r.str(1), r.i64(2), r.opt_i64(3)};
+}
 
 }  // namespace
 
@@ -87,7 +90,8 @@ std::string AppPasswords::seal(const std::string& secret) const {
 
 std::optional<std::string> AppPasswords::open(const std::string& hex) const {
   auto bytes = from_hex(hex);
-  if (!bytes || bytes->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) return std::nullopt;
+  if (!bytes || bytes->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+    return std::nullopt;
   const std::string nonce = bytes->substr(0, crypto_secretbox_NONCEBYTES);
   const std::string box = bytes->substr(crypto_secretbox_NONCEBYTES);
   std::string out(box.size() - crypto_secretbox_MACBYTES, '\0');
@@ -111,18 +115,21 @@ Result<IssuedAppPassword> AppPasswords::create(Id user_id, const std::string& ra
   out.password = accounts::base64url(raw);
   out.info = {ids_.next(), name, clock_.now_ms(), std::nullopt};
   Status st = db_.transact([&](db::Conn& c) -> Status {
-    RIFF_ASSIGN_OR_RETURN(db::Rows rows, c.query("SELECT COUNT(*) FROM music_app_passwords WHERE user_id = $1"
-                                                 " AND revoked_at IS NULL",
-                                                 {user_id}));
+    RIFF_ASSIGN_OR_RETURN(db::Rows rows,
+                          c.query("SELECT COUNT(*) FROM music_app_passwords WHERE user_id = $1"
+                                  " AND revoked_at IS NULL",
+                                  {user_id}));
     if (rows[0].i64(0) >= kMaxAppPasswordsPerUser) {
       return Status::conflict("At most " + std::to_string(kMaxAppPasswordsPerUser) +
                               " app passwords; revoke one first.");
     }
     return c
-        .exec("INSERT INTO music_app_passwords (id, user_id, name, secret_hash, secret_box, created_at)"
-              " VALUES ($1, $2, $3, $4, $5, $6)",
-              {out.info.id, user_id, name, accounts::hash_session_token(out.password), seal(out.password),
-               out.info.created_at})
+        .exec(
+            "INSERT INTO music_app_passwords (id, user_id, name, secret_hash, secret_box, "
+            "created_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6)",
+            {out.info.id, user_id, name, accounts::hash_session_token(out.password),
+             seal(out.password), out.info.created_at})
         .status();
   });
   if (!st) return st;
@@ -130,9 +137,10 @@ Result<IssuedAppPassword> AppPasswords::create(Id user_id, const std::string& ra
 }
 
 Result<std::vector<AppPasswordInfo>> AppPasswords::list(Id user_id) {
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows, db_.query("SELECT id, name, created_at, last_used_at FROM music_app_passwords"
-                                                 " WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id",
-                                                 {user_id}));
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows rows, db_.query("SELECT id, name, created_at, last_used_at FROM music_app_passwords"
+                               " WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id",
+                               {user_id}));
   std::vector<AppPasswordInfo> out;
   for (const auto& r : rows) out.push_back(info_from(r));
   return out;
@@ -149,16 +157,19 @@ Status AppPasswords::revoke(Id user_id, Id id) {
 
 void AppPasswords::touch(Id id) {
   // Best effort: a failed timestamp must not fail a login.
-  (void)db_.exec("UPDATE music_app_passwords SET last_used_at = $2 WHERE id = $1", {id, clock_.now_ms()});
+  (void)db_.exec("UPDATE music_app_passwords SET last_used_at = $2 WHERE id = $1",
+                 {id, clock_.now_ms()});
 }
 
-Result<SubsonicUser> AppPasswords::check_password(const std::string& handle, const std::string& password) {
+Result<SubsonicUser> AppPasswords::check_password(const std::string& handle,
+                                                  const std::string& password) {
   const auto wrong = Status::unauthenticated("Wrong username or password.");
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
-                        db_.query("SELECT a.id, u.id, u.handle FROM music_app_passwords a JOIN users u"
-                                  " ON u.id = a.user_id WHERE a.secret_hash = $1 AND a.revoked_at IS NULL"
-                                  " AND u.handle = lower($2)",
-                                  {accounts::hash_session_token(password), handle}));
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      db_.query("SELECT a.id, u.id, u.handle FROM music_app_passwords a JOIN users u"
+                " ON u.id = a.user_id WHERE a.secret_hash = $1 AND a.revoked_at IS NULL"
+                " AND u.handle = lower($2)",
+                {accounts::hash_session_token(password), handle}));
   if (rows.empty()) return wrong;
   touch(rows[0].i64(0));
   return SubsonicUser{rows[0].i64(1), rows[0].str(2)};
@@ -167,10 +178,11 @@ Result<SubsonicUser> AppPasswords::check_password(const std::string& handle, con
 Result<SubsonicUser> AppPasswords::check_token(const std::string& handle, const std::string& token,
                                                const std::string& salt) {
   const auto wrong = Status::unauthenticated("Wrong username or password.");
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
-                        db_.query("SELECT a.id, u.id, u.handle, a.secret_box FROM music_app_passwords a JOIN users u"
-                                  " ON u.id = a.user_id WHERE u.handle = lower($1) AND a.revoked_at IS NULL",
-                                  {handle}));
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      db_.query("SELECT a.id, u.id, u.handle, a.secret_box FROM music_app_passwords a JOIN users u"
+                " ON u.id = a.user_id WHERE u.handle = lower($1) AND a.revoked_at IS NULL",
+                {handle}));
   for (const auto& r : rows) {
     auto secret = open(r.str(3));
     if (secret && token_matches(*secret, salt, token)) {
@@ -182,10 +194,11 @@ Result<SubsonicUser> AppPasswords::check_token(const std::string& handle, const 
 }
 
 Result<SubsonicUser> AppPasswords::check_api_key(const std::string& key) {
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
-                        db_.query("SELECT a.id, u.id, u.handle FROM music_app_passwords a JOIN users u"
-                                  " ON u.id = a.user_id WHERE a.secret_hash = $1 AND a.revoked_at IS NULL",
-                                  {accounts::hash_session_token(key)}));
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      db_.query("SELECT a.id, u.id, u.handle FROM music_app_passwords a JOIN users u"
+                " ON u.id = a.user_id WHERE a.secret_hash = $1 AND a.revoked_at IS NULL",
+                {accounts::hash_session_token(key)}));
   if (rows.empty()) return Status::unauthenticated("Invalid API key.");
   touch(rows[0].i64(0));
   return SubsonicUser{rows[0].i64(1), rows[0].str(2)};

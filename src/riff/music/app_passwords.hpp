@@ -44,7 +44,12 @@ struct SubsonicUser {
 };
 
 /// Why Subsonic authentication failed, in Subsonic error codes.
-enum class SubsonicAuthError { kMissing = 10, kWrongCredentials = 40, kBothUserAndKey = 43, kBadKey = 44 };
+enum class SubsonicAuthError {
+  kMissing = 10,
+  kWrongCredentials = 40,
+  kBothUserAndKey = 43,
+  kBadKey = 44
+};
 
 inline constexpr int kMaxAppPasswordsPerUser = 20;
 
@@ -64,7 +69,8 @@ class AppPasswords {
   /// `u` + `p` (plain or enc:hex).
   Result<SubsonicUser> check_password(const std::string& handle, const std::string& password);
   /// `u` + `t` + `s`.
-  Result<SubsonicUser> check_token(const std::string& handle, const std::string& token, const std::string& salt);
+  Result<SubsonicUser> check_token(const std::string& handle, const std::string& token,
+                                   const std::string& salt);
   /// `apiKey`: the app password itself identifies the user.
   Result<SubsonicUser> check_api_key(const std::string& key);
 

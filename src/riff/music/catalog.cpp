@@ -9,22 +9,28 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kTrackColumns =
-    "SELECT t.id, t.title, t.album_id, al.title, t.artist_id, t.artist_names, t.track_no, t.disc_no, t.year,"
-    " t.genre, t.isrc, t.duration_ms, t.sample_rate, t.channels, t.bit_rate, t.suffix, t.source_size,"
-    " t.loudness_lufs, t.true_peak_dbtp, al.loudness_lufs, al.peak_dbtp, t.tiers, t.territories, al.cover_path,"
+    "SELECT t.id, t.title, t.album_id, al.title, t.artist_id, t.artist_names, t.track_no, "
+    "t.disc_no, t.year,"
+    " t.genre, t.isrc, t.duration_ms, t.sample_rate, t.channels, t.bit_rate, t.suffix, "
+    "t.source_size,"
+    " t.loudness_lufs, t.true_peak_dbtp, al.loudness_lufs, al.peak_dbtp, t.tiers, t.territories, "
+    "al.cover_path,"
     " t.play_count, t.created_at"
     " FROM music_tracks t JOIN music_albums al ON al.id = t.album_id ";
 
 constexpr std::string_view kAlbumColumns =
-    "SELECT al.id, al.title, al.artist_id, ar.name, al.year, al.genre, al.cover_path, al.loudness_lufs,"
+    "SELECT al.id, al.title, al.artist_id, ar.name, al.year, al.genre, al.cover_path, "
+    "al.loudness_lufs,"
     " al.peak_dbtp, (SELECT COUNT(*) FROM music_tracks t WHERE t.album_id = al.id),"
-    " (SELECT COALESCE(SUM(t.duration_ms), 0) FROM music_tracks t WHERE t.album_id = al.id), al.created_at,"
+    " (SELECT COALESCE(SUM(t.duration_ms), 0) FROM music_tracks t WHERE t.album_id = al.id), "
+    "al.created_at,"
     " (SELECT COALESCE(SUM(t.play_count), 0) FROM music_tracks t WHERE t.album_id = al.id)"
     " FROM music_albums al JOIN music_artists ar ON ar.id = al.artist_id ";
 
 constexpr std::string_view kArtistColumns =
     "SELECT ar.id, ar.name, (SELECT COUNT(*) FROM music_albums al WHERE al.artist_id = ar.id),"
-    " (SELECT COUNT(*) FROM music_track_artists ta WHERE ta.artist_id = ar.id) FROM music_artists ar ";
+    " (SELECT COUNT(*) FROM music_track_artists ta WHERE ta.artist_id = ar.id) FROM music_artists "
+    "ar ";
 
 std::optional<double> opt_f64(const db::Row& r, std::size_t i) {
   if (r.is_null(i)) return std::nullopt;
@@ -80,7 +86,9 @@ Album album_from(const db::Row& r) {
   return a;
 }
 
-Artist artist_from(const db::Row& r) { return {r.i64(0), r.str(1), r.i64(2), r.i64(3)}; }
+Artist artist_from(const db::Row& r) {
+  return {r.i64(0), r.str(1), r.i64(2), r.i64(3)};
+}
 
 /// A LIKE pattern matching `text` anywhere; LIKE's wildcards in it match nothing special.
 std::string contains_pattern(const std::string& text) {
@@ -118,10 +126,11 @@ Result<Track> Catalog::track(Id id) {
   RIFF_ASSIGN_OR_RETURN(auto list, query_tracks("WHERE t.id = $1", {id}));
   if (list.empty()) return Status::not_found("No such track.");
   Track t = std::move(list.front());
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
-                        db_.query("SELECT ar.id, ar.name FROM music_track_artists ta JOIN music_artists ar"
-                                  " ON ar.id = ta.artist_id WHERE ta.track_id = $1 ORDER BY ta.position",
-                                  {id}));
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      db_.query("SELECT ar.id, ar.name FROM music_track_artists ta JOIN music_artists ar"
+                " ON ar.id = ta.artist_id WHERE ta.track_id = $1 ORDER BY ta.position",
+                {id}));
   for (const auto& r : rows) t.artists.emplace_back(r.i64(0), r.str(1));
   return t;
 }
@@ -154,11 +163,13 @@ Result<Album> Catalog::album(Id id) {
 }
 
 Result<std::vector<Track>> Catalog::album_tracks(Id album_id) {
-  return query_tracks("WHERE t.album_id = $1 ORDER BY t.disc_no, t.track_no, t.title, t.id", {album_id});
+  return query_tracks("WHERE t.album_id = $1 ORDER BY t.disc_no, t.track_no, t.title, t.id",
+                      {album_id});
 }
 
 Result<Artist> Catalog::artist(Id id) {
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows, db_.query(std::string(kArtistColumns) + "WHERE ar.id = $1", {id}));
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
+                        db_.query(std::string(kArtistColumns) + "WHERE ar.id = $1", {id}));
   if (rows.empty()) return Status::not_found("No such artist.");
   return artist_from(rows[0]);
 }
@@ -168,11 +179,12 @@ Result<std::vector<Album>> Catalog::artist_albums(Id artist_id) {
 }
 
 Result<std::vector<Artist>> Catalog::artists() {
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
-                        db_.query(std::string(kArtistColumns) +
-                                  "WHERE EXISTS (SELECT 1 FROM music_track_artists ta WHERE ta.artist_id = ar.id)"
-                                  " OR EXISTS (SELECT 1 FROM music_albums al WHERE al.artist_id = ar.id)"
-                                  " ORDER BY ar.name_key, ar.id"));
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      db_.query(std::string(kArtistColumns) +
+                "WHERE EXISTS (SELECT 1 FROM music_track_artists ta WHERE ta.artist_id = ar.id)"
+                " OR EXISTS (SELECT 1 FROM music_albums al WHERE al.artist_id = ar.id)"
+                " ORDER BY ar.name_key, ar.id"));
   std::vector<Artist> out;
   for (const auto& r : rows) out.push_back(artist_from(r));
   return out;
@@ -183,36 +195,42 @@ Result<std::vector<Album>> Catalog::albums(const AlbumListQuery& q) {
   const int offset = std::max(0, q.offset);
   switch (q.order) {
     case AlbumOrder::kNewest:
-      return query_albums("ORDER BY al.created_at DESC, al.id DESC LIMIT $1 OFFSET $2", {size, offset});
+      return query_albums("ORDER BY al.created_at DESC, al.id DESC LIMIT $1 OFFSET $2",
+                          {size, offset});
     case AlbumOrder::kByName:
       return query_albums("ORDER BY lower(al.title), al.id LIMIT $1 OFFSET $2", {size, offset});
     case AlbumOrder::kByArtist:
-      return query_albums("ORDER BY ar.name_key, lower(al.title), al.id LIMIT $1 OFFSET $2", {size, offset});
+      return query_albums("ORDER BY ar.name_key, lower(al.title), al.id LIMIT $1 OFFSET $2",
+                          {size, offset});
     case AlbumOrder::kRandom:
       return query_albums("ORDER BY RANDOM() LIMIT $1 OFFSET $2", {size, offset});
     case AlbumOrder::kFrequent:
       return query_albums(
-          "ORDER BY (SELECT COALESCE(SUM(t.play_count), 0) FROM music_tracks t WHERE t.album_id = al.id) DESC,"
+          "ORDER BY (SELECT COALESCE(SUM(t.play_count), 0) FROM music_tracks t WHERE t.album_id = "
+          "al.id) DESC,"
           " al.id LIMIT $1 OFFSET $2",
           {size, offset});
     case AlbumOrder::kByYear: {
       const auto lo = std::min(q.from_year, q.to_year), hi = std::max(q.from_year, q.to_year);
       return query_albums(std::string("WHERE al.year >= $1 AND al.year <= $2 ORDER BY al.year ") +
-                              (q.from_year > q.to_year ? "DESC" : "ASC") + ", al.id LIMIT $3 OFFSET $4",
+                              (q.from_year > q.to_year ? "DESC" : "ASC") +
+                              ", al.id LIMIT $3 OFFSET $4",
                           {lo, hi, size, offset});
     }
     case AlbumOrder::kByGenre:
-      return query_albums("WHERE lower(al.genre) = lower($1) ORDER BY lower(al.title), al.id LIMIT $2 OFFSET $3",
-                          {q.genre, size, offset});
+      return query_albums(
+          "WHERE lower(al.genre) = lower($1) ORDER BY lower(al.title), al.id LIMIT $2 OFFSET $3",
+          {q.genre, size, offset});
   }
   return Status::invalid("/type", "unknown order");
 }
 
-Result<std::vector<Track>> Catalog::random_tracks(int size, const std::string& genre, std::int64_t from_year,
-                                                  std::int64_t to_year) {
+Result<std::vector<Track>> Catalog::random_tracks(int size, const std::string& genre,
+                                                  std::int64_t from_year, std::int64_t to_year) {
   size = std::clamp(size, 1, 500);
   return query_tracks(
-      "WHERE (CAST($1 AS TEXT) = '' OR lower(t.genre) = lower($1)) AND (CAST($2 AS BIGINT) = 0 OR t.year >= $2)"
+      "WHERE (CAST($1 AS TEXT) = '' OR lower(t.genre) = lower($1)) AND (CAST($2 AS BIGINT) = 0 OR "
+      "t.year >= $2)"
       " AND (CAST($3 AS BIGINT) = 0 OR t.year <= $3) ORDER BY RANDOM() LIMIT $4",
       {genre, from_year, to_year, size});
 }
@@ -221,34 +239,37 @@ Result<SearchResult> Catalog::search(const SearchQuery& q) {
   const std::string pattern = contains_pattern(q.text);
   SearchResult out;
   if (q.artist_count > 0) {
-    RIFF_ASSIGN_OR_RETURN(db::Rows rows,
-                          db_.query(std::string(kArtistColumns) +
-                                        "WHERE lower(ar.name) LIKE lower($1) ORDER BY ar.name_key, ar.id"
-                                        " LIMIT $2 OFFSET $3",
-                                    {pattern, std::min(q.artist_count, 500), std::max(0, q.artist_offset)}));
+    RIFF_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        db_.query(std::string(kArtistColumns) +
+                      "WHERE lower(ar.name) LIKE lower($1) ORDER BY ar.name_key, ar.id"
+                      " LIMIT $2 OFFSET $3",
+                  {pattern, std::min(q.artist_count, 500), std::max(0, q.artist_offset)}));
     for (const auto& r : rows) out.artists.push_back(artist_from(r));
   }
   if (q.album_count > 0) {
-    RIFF_ASSIGN_OR_RETURN(out.albums, query_albums("WHERE lower(al.title) LIKE lower($1) OR lower(ar.name) LIKE"
-                                                   " lower($1) ORDER BY lower(al.title), al.id LIMIT $2 OFFSET $3",
-                                                   {pattern, std::min(q.album_count, 500),
-                                                    std::max(0, q.album_offset)}));
+    RIFF_ASSIGN_OR_RETURN(
+        out.albums,
+        query_albums("WHERE lower(al.title) LIKE lower($1) OR lower(ar.name) LIKE"
+                     " lower($1) ORDER BY lower(al.title), al.id LIMIT $2 OFFSET $3",
+                     {pattern, std::min(q.album_count, 500), std::max(0, q.album_offset)}));
   }
   if (q.track_count > 0) {
-    RIFF_ASSIGN_OR_RETURN(out.tracks,
-                          query_tracks("WHERE lower(t.title) LIKE lower($1) OR lower(t.artist_names) LIKE lower($1)"
-                                       " OR lower(al.title) LIKE lower($1) OR t.isrc = upper($2)"
-                                       " ORDER BY lower(t.title), t.id LIMIT $3 OFFSET $4",
-                                       {pattern, q.text, std::min(q.track_count, 500),
-                                        std::max(0, q.track_offset)}));
+    RIFF_ASSIGN_OR_RETURN(
+        out.tracks,
+        query_tracks("WHERE lower(t.title) LIKE lower($1) OR lower(t.artist_names) LIKE lower($1)"
+                     " OR lower(al.title) LIKE lower($1) OR t.isrc = upper($2)"
+                     " ORDER BY lower(t.title), t.id LIMIT $3 OFFSET $4",
+                     {pattern, q.text, std::min(q.track_count, 500), std::max(0, q.track_offset)}));
   }
   return out;
 }
 
 Result<std::vector<Genre>> Catalog::genres() {
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
-                        db_.query("SELECT t.genre, COUNT(*), COUNT(DISTINCT t.album_id) FROM music_tracks t"
-                                  " WHERE t.genre <> '' GROUP BY t.genre ORDER BY t.genre"));
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      db_.query("SELECT t.genre, COUNT(*), COUNT(DISTINCT t.album_id) FROM music_tracks t"
+                " WHERE t.genre <> '' GROUP BY t.genre ORDER BY t.genre"));
   std::vector<Genre> out;
   for (const auto& r : rows) out.push_back({r.str(0), r.i64(1), r.i64(2)});
   return out;
@@ -259,13 +280,15 @@ fs::path Catalog::tier_path(Id track_id, int kbps) const {
 }
 
 Result<fs::path> Catalog::cover_path(Id album_id) {
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows, db_.query("SELECT cover_path FROM music_albums WHERE id = $1", {album_id}));
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
+                        db_.query("SELECT cover_path FROM music_albums WHERE id = $1", {album_id}));
   if (rows.empty() || rows[0].str(0).empty()) return Status::not_found("No cover.");
   return dir_ / "covers" / rows[0].str(0);
 }
 
 Result<fs::path> Catalog::source_path(Id track_id) {
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows, db_.query("SELECT source_path FROM music_tracks WHERE id = $1", {track_id}));
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows rows, db_.query("SELECT source_path FROM music_tracks WHERE id = $1", {track_id}));
   if (rows.empty()) return Status::not_found("No such track.");
   return fs::path(rows[0].str(0));
 }

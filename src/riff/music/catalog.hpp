@@ -20,10 +20,10 @@ enum class AlbumOrder { kNewest, kByName, kByArtist, kRandom, kFrequent, kByYear
 
 struct AlbumListQuery {
   AlbumOrder order = AlbumOrder::kNewest;
-  int size = 10;    // 1..500
+  int size = 10;  // 1..500
   int offset = 0;
   std::int64_t from_year = 0, to_year = 0;  // kByYear; from > to lists newest first
-  std::string genre;                         // kByGenre
+  std::string genre;                        // kByGenre
 };
 
 struct SearchQuery {
@@ -63,8 +63,8 @@ class Catalog {
   Result<std::vector<Artist>> artists();
   Result<std::vector<Album>> albums(const AlbumListQuery& q);
   /// Up to `size` random tracks, optionally of one genre and between years.
-  Result<std::vector<Track>> random_tracks(int size, const std::string& genre, std::int64_t from_year,
-                                           std::int64_t to_year);
+  Result<std::vector<Track>> random_tracks(int size, const std::string& genre,
+                                           std::int64_t from_year, std::int64_t to_year);
   Result<SearchResult> search(const SearchQuery& q);
   Result<std::vector<Genre>> genres();
 
@@ -76,8 +76,10 @@ class Catalog {
   Result<std::filesystem::path> source_path(Id track_id);
 
  private:
-  Result<std::vector<Track>> query_tracks(const std::string& where_order, const std::vector<db::Param>& params);
-  Result<std::vector<Album>> query_albums(const std::string& where_order, const std::vector<db::Param>& params);
+  Result<std::vector<Track>> query_tracks(const std::string& where_order,
+                                          const std::vector<db::Param>& params);
+  Result<std::vector<Album>> query_albums(const std::string& where_order,
+                                          const std::vector<db::Param>& params);
 
   db::Database& db_;
   std::filesystem::path dir_;

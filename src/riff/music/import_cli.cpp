@@ -43,13 +43,15 @@ class ProgressBar {
 
 }  // namespace
 
-int run_import_command(db::Database& db, IdGenerator& ids, const Clock& clock, const ImportCommand& cmd) {
+int run_import_command(db::Database& db, IdGenerator& ids, const Clock& clock,
+                       const ImportCommand& cmd) {
   Importer importer(db, ids, clock, child_probe_runner(cmd.riffd, cmd.limits),
                     ImportOptions{cmd.music_dir, cmd.transcode});
   ProgressBar bar;
-  auto report = importer.run(cmd.dir, [&bar](std::int64_t done, std::int64_t total, const std::string& file) {
-    bar.update(done, total, file);
-  });
+  auto report =
+      importer.run(cmd.dir, [&bar](std::int64_t done, std::int64_t total, const std::string& file) {
+        bar.update(done, total, file);
+      });
   if (!report) {
     std::fprintf(stderr, "riffd music import: %s\n", report.status().message().c_str());
     return 2;

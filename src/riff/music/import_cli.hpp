@@ -13,8 +13,8 @@
 namespace riff::music {
 
 struct ImportCommand {
-  std::filesystem::path dir;         // what to import
-  std::filesystem::path music_dir;   // <data_dir>/music
+  std::filesystem::path dir;        // what to import
+  std::filesystem::path music_dir;  // <data_dir>/music
   bool transcode = true;
   std::filesystem::path riffd = "/proc/self/exe";  // runs `music probe` children
   media::ChildLimits limits;
@@ -23,6 +23,7 @@ struct ImportCommand {
 /// Returns the process exit code: 0 when every file was imported or
 /// unchanged, 1 when some failed (and were skipped), 2 when the import
 /// could not run.
-int run_import_command(db::Database& db, IdGenerator& ids, const Clock& clock, const ImportCommand& cmd);
+int run_import_command(db::Database& db, IdGenerator& ids, const Clock& clock,
+                       const ImportCommand& cmd);
 
 }  // namespace riff::music

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 
 #include "riff/music/model.hpp"
@@ -35,8 +35,8 @@ std::optional<std::pair<std::string, std::string>> folder_cover(const fs::path& 
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(file.parent_path(), ec)) {
     const std::string name = lower(entry.path().filename().string());
-    if (name != "cover.jpg" && name != "cover.jpeg" && name != "folder.jpg" && name != "front.jpg" &&
-        name != "cover.png" && name != "folder.png") {
+    if (name != "cover.jpg" && name != "cover.jpeg" && name != "folder.jpg" &&
+        name != "front.jpg" && name != "cover.png" && name != "folder.png") {
       continue;
     }
     std::error_code sec;
@@ -51,11 +51,13 @@ std::optional<std::pair<std::string, std::string>> folder_cover(const fs::path& 
 
 Result<Id> upsert_artist(db::Conn& c, IdGenerator& ids, std::int64_t now, const std::string& name) {
   const std::string key = lower(name);
-  RIFF_RETURN_IF_ERROR(c.exec("INSERT INTO music_artists (id, name, name_key, created_at) VALUES ($1, $2, $3, $4)"
-                              " ON CONFLICT (name_key) DO NOTHING",
-                              {ids.next(), name, key, now})
-                           .status());
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows, c.query("SELECT id FROM music_artists WHERE name_key = $1", {key}));
+  RIFF_RETURN_IF_ERROR(
+      c.exec("INSERT INTO music_artists (id, name, name_key, created_at) VALUES ($1, $2, $3, $4)"
+             " ON CONFLICT (name_key) DO NOTHING",
+             {ids.next(), name, key, now})
+          .status());
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
+                        c.query("SELECT id FROM music_artists WHERE name_key = $1", {key}));
   if (rows.empty()) return Status::internal("artist vanished: " + name);
   return rows[0].i64(0);
 }
@@ -64,8 +66,8 @@ Result<Id> upsert_artist(db::Conn& c, IdGenerator& ids, std::int64_t now, const 
 
 bool is_audio_file(const fs::path& p) {
   const std::string ext = lower(p.extension().string());
-  return ext == ".mp3" || ext == ".flac" || ext == ".ogg" || ext == ".oga" || ext == ".opus" || ext == ".m4a" ||
-         ext == ".mp4" || ext == ".aac" || ext == ".wav";
+  return ext == ".mp3" || ext == ".flac" || ext == ".ogg" || ext == ".oga" || ext == ".opus" ||
+         ext == ".m4a" || ext == ".mp4" || ext == ".aac" || ext == ".wav";
 }
 
 Result<std::string> hash_file(const fs::path& p) {
@@ -77,7 +79,8 @@ Result<std::string> hash_file(const fs::path& p) {
   while (in) {
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
     const auto n = in.gcount();
-    if (n > 0) crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(buf.data()), n);
+    if (n > 0)
+      crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(buf.data()), n);
   }
   if (in.bad()) return Status::unavailable("cannot read " + p.string());
   unsigned char out[32];
@@ -89,8 +92,9 @@ Result<std::string> hash_file(const fs::path& p) {
 
 ProbeRunner child_probe_runner(fs::path riffd, media::ChildLimits limits) {
   return [riffd = std::move(riffd), limits](const ProbeSpec& spec) {
-    std::vector<std::string> argv{riffd.string(), "music", "probe", "--input", spec.input.string(),
-                                  "--out",        spec.out_dir.string()};
+    std::vector<std::string> argv{
+        riffd.string(),       "music", "probe", "--input", spec.input.string(), "--out",
+        spec.out_dir.string()};
     if (!spec.transcode) argv.push_back("--no-transcode");
     media::ChildRun run = media::run_child(argv, limits, {}, {});
     ProbeResult crashed;
@@ -107,7 +111,7 @@ ProbeRunner child_probe_runner(fs::path riffd, media::ChildLimits limits) {
     if (run.exit_code == 0 && !run.timed_out) {
       if (auto r = probe_result_from_json(line)) return std::move(*r);
     }
-    crashed.message = run.timed_out    ? std::string("timed out")
+    crashed.message = run.timed_out     ? std::string("timed out")
                       : run.signal != 0 ? "killed by signal " + std::to_string(run.signal)
                                         : "exit code " + std::to_string(run.exit_code);
     return crashed;
@@ -121,18 +125,23 @@ Importer::Importer(db::Database& db, IdGenerator& ids, const Clock& clock, Probe
 Result<ImportReport> Importer::run(const fs::path& dir, const ImportProgress& progress) {
   std::error_code ec;
   const fs::path root = fs::canonical(dir, ec);
-  if (ec || !fs::is_directory(root)) return Status::invalid("/dir", "not a directory: " + dir.string());
+  if (ec || !fs::is_directory(root))
+    return Status::invalid("/dir", "not a directory: " + dir.string());
   std::vector<fs::path> files;
-  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+  for (auto it = fs::recursive_directory_iterator(
+           root, fs::directory_options::skip_permission_denied, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     std::error_code fec;
-    if (it->is_regular_file(fec) && !it->is_symlink(fec) && is_audio_file(it->path())) files.push_back(it->path());
+    if (it->is_regular_file(fec) && !it->is_symlink(fec) && is_audio_file(it->path()))
+      files.push_back(it->path());
   }
   if (ec) return Status::unavailable("scan " + root.string() + ": " + ec.message());
   std::sort(files.begin(), files.end());
   for (const char* sub : {"tracks", "covers", "tmp"}) {
     fs::create_directories(options_.music_dir / sub, ec);
-    if (ec) return Status::unavailable("create " + (options_.music_dir / sub).string() + ": " + ec.message());
+    if (ec)
+      return Status::unavailable("create " + (options_.music_dir / sub).string() + ": " +
+                                 ec.message());
   }
 
   ImportReport report;
@@ -141,10 +150,17 @@ Result<ImportReport> Importer::run(const fs::path& dir, const ImportProgress& pr
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (progress) progress(static_cast<std::int64_t>(i), report.files, files[i].string());
     switch (import_file(files[i], report, albums)) {
-      case Outcome::kImported: ++report.imported; break;
-      case Outcome::kUpdated: ++report.updated; break;
-      case Outcome::kUnchanged: ++report.unchanged; break;
-      case Outcome::kFailed: break;
+      case Outcome::kImported:
+        ++report.imported;
+        break;
+      case Outcome::kUpdated:
+        ++report.updated;
+        break;
+      case Outcome::kUnchanged:
+        ++report.unchanged;
+        break;
+      case Outcome::kFailed:
+        break;
     }
   }
   if (progress) progress(report.files, report.files, "");
@@ -154,7 +170,8 @@ Result<ImportReport> Importer::run(const fs::path& dir, const ImportProgress& pr
   return report;
 }
 
-Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& report, std::vector<Id>& albums) {
+Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& report,
+                                        std::vector<Id>& albums) {
   auto failed = [&](std::string reason, std::string message) {
     report.failures.push_back({file.string(), std::move(reason), std::move(message)});
     return Outcome::kFailed;
@@ -166,9 +183,10 @@ Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& repo
   if (ec) return failed("unreadable", ec.message());
   const std::string path = file.string();
 
-  auto existing = db_.query("SELECT id, source_size, source_mtime_ms, content_hash FROM music_tracks"
-                            " WHERE source_path = $1",
-                            {path});
+  auto existing = db_.query(
+      "SELECT id, source_size, source_mtime_ms, content_hash FROM music_tracks"
+      " WHERE source_path = $1",
+      {path});
   if (!existing) return failed("database", existing.status().message());
   std::optional<Id> track_id;
   if (!existing->empty()) {
@@ -181,8 +199,9 @@ Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& repo
   if (!existing->empty() && (*existing)[0].str(3) == *hash) {
     // Touched but not changed: remember the new size and mtime so the next
     // run skips it without hashing.
-    auto st = db_.exec("UPDATE music_tracks SET source_size = $1, source_mtime_ms = $2 WHERE id = $3",
-                       {size, mtime, *track_id});
+    auto st =
+        db_.exec("UPDATE music_tracks SET source_size = $1, source_mtime_ms = $2 WHERE id = $3",
+                 {size, mtime, *track_id});
     if (!st) return failed("database", st.status().message());
     return Outcome::kUnchanged;
   }
@@ -222,7 +241,8 @@ Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& repo
   if (!r.cover_file.empty()) {
     std::ifstream in(tmp / r.cover_file, std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (std::string mime = sniff_image(bytes); !mime.empty()) cover.emplace(std::move(mime), std::move(bytes));
+    if (std::string mime = sniff_image(bytes); !mime.empty())
+      cover.emplace(std::move(mime), std::move(bytes));
   }
   if (!cover) cover = folder_cover(file);
 
@@ -243,54 +263,107 @@ Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& repo
     std::vector<Id> artist_ids;
     for (const auto& name : t.artists) {
       RIFF_ASSIGN_OR_RETURN(Id aid, upsert_artist(c, ids_, now, name));
-      if (std::find(artist_ids.begin(), artist_ids.end(), aid) == artist_ids.end()) artist_ids.push_back(aid);
+      if (std::find(artist_ids.begin(), artist_ids.end(), aid) == artist_ids.end())
+        artist_ids.push_back(aid);
     }
     RIFF_ASSIGN_OR_RETURN(Id album_artist_id, upsert_artist(c, ids_, now, album_artist));
     const std::string album_key = lower(album_artist) + "\n" + lower(t.album);
-    RIFF_RETURN_IF_ERROR(c.exec("INSERT INTO music_albums (id, title, artist_id, album_key, year, genre, created_at)"
-                                " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (album_key) DO NOTHING",
-                                {ids_.next(), t.album, album_artist_id, album_key, t.year, t.genre, now})
-                             .status());
-    RIFF_ASSIGN_OR_RETURN(db::Rows arows,
-                          c.query("SELECT id, cover_path FROM music_albums WHERE album_key = $1", {album_key}));
+    RIFF_RETURN_IF_ERROR(
+        c.exec("INSERT INTO music_albums (id, title, artist_id, album_key, year, genre, created_at)"
+               " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (album_key) DO NOTHING",
+               {ids_.next(), t.album, album_artist_id, album_key, t.year, t.genre, now})
+            .status());
+    RIFF_ASSIGN_OR_RETURN(
+        db::Rows arows,
+        c.query("SELECT id, cover_path FROM music_albums WHERE album_key = $1", {album_key}));
     if (arows.empty()) return Status::internal("album vanished");
     album_id = arows[0].i64(0);
     if (arows[0].str(1).empty() && cover) {
-      const std::string name = id_to_string(album_id) + (cover->first == "image/png" ? ".png" : ".jpg");
+      const std::string name =
+          id_to_string(album_id) + (cover->first == "image/png" ? ".png" : ".jpg");
       std::ofstream out(options_.music_dir / "covers" / name, std::ios::binary | std::ios::trunc);
       out.write(cover->second.data(), static_cast<std::streamsize>(cover->second.size()));
       if (out) {
         RIFF_RETURN_IF_ERROR(
-            c.exec("UPDATE music_albums SET cover_path = $1 WHERE id = $2", {name, album_id}).status());
+            c.exec("UPDATE music_albums SET cover_path = $1 WHERE id = $2", {name, album_id})
+                .status());
       }
     }
     const std::string tiers = tiers_to_text(r.tiers);
     if (track_id) {
       RIFF_RETURN_IF_ERROR(
-          c.exec("UPDATE music_tracks SET title = $2, album_id = $3, artist_id = $4, artist_names = $5,"
-                 " track_no = $6, disc_no = $7, year = $8, genre = $9, isrc = $10, duration_ms = $11,"
-                 " sample_rate = $12, channels = $13, bit_rate = $14, suffix = $15, loudness_lufs = $16,"
-                 " true_peak_dbtp = $17, tiers = $18, source_size = $19, source_mtime_ms = $20,"
-                 " content_hash = $21, updated_at = $22 WHERE id = $1",
-                 {id, t.title, album_id, artist_ids.front(), artist_names, t.track_no, t.disc_no, t.year, t.genre,
-                  t.isrc, r.duration_ms, r.sample_rate, r.channels, r.bit_rate, suffix, r.loudness_lufs,
-                  r.true_peak_dbtp, tiers, size, mtime, *hash, now})
+          c.exec(
+               "UPDATE music_tracks SET title = $2, album_id = $3, artist_id = $4, artist_names = "
+               "$5,"
+               " track_no = $6, disc_no = $7, year = $8, genre = $9, isrc = $10, duration_ms = $11,"
+               " sample_rate = $12, channels = $13, bit_rate = $14, suffix = $15, loudness_lufs = "
+               "$16,"
+               " true_peak_dbtp = $17, tiers = $18, source_size = $19, source_mtime_ms = $20,"
+               " content_hash = $21, updated_at = $22 WHERE id = $1",
+               {id,
+                t.title,
+                album_id,
+                artist_ids.front(),
+                artist_names,
+                t.track_no,
+                t.disc_no,
+                t.year,
+                t.genre,
+                t.isrc,
+                r.duration_ms,
+                r.sample_rate,
+                r.channels,
+                r.bit_rate,
+                suffix,
+                r.loudness_lufs,
+                r.true_peak_dbtp,
+                tiers,
+                size,
+                mtime,
+                *hash,
+                now})
               .status());
-      RIFF_RETURN_IF_ERROR(c.exec("DELETE FROM music_track_artists WHERE track_id = $1", {id}).status());
+      RIFF_RETURN_IF_ERROR(
+          c.exec("DELETE FROM music_track_artists WHERE track_id = $1", {id}).status());
     } else {
       RIFF_RETURN_IF_ERROR(
-          c.exec("INSERT INTO music_tracks (id, title, album_id, artist_id, artist_names, track_no, disc_no, year,"
-                 " genre, isrc, duration_ms, sample_rate, channels, bit_rate, suffix, loudness_lufs,"
-                 " true_peak_dbtp, tiers, source_path, source_size, source_mtime_ms, content_hash, created_at,"
-                 " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
-                 " $17, $18, $19, $20, $21, $22, $23, $23)",
-                 {id, t.title, album_id, artist_ids.front(), artist_names, t.track_no, t.disc_no, t.year, t.genre,
-                  t.isrc, r.duration_ms, r.sample_rate, r.channels, r.bit_rate, suffix, r.loudness_lufs,
-                  r.true_peak_dbtp, tiers, path, size, mtime, *hash, now})
+          c.exec(
+               "INSERT INTO music_tracks (id, title, album_id, artist_id, artist_names, track_no, "
+               "disc_no, year,"
+               " genre, isrc, duration_ms, sample_rate, channels, bit_rate, suffix, loudness_lufs,"
+               " true_peak_dbtp, tiers, source_path, source_size, source_mtime_ms, content_hash, "
+               "created_at,"
+               " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+               "$15, $16,"
+               " $17, $18, $19, $20, $21, $22, $23, $23)",
+               {id,
+                t.title,
+                album_id,
+                artist_ids.front(),
+                artist_names,
+                t.track_no,
+                t.disc_no,
+                t.year,
+                t.genre,
+                t.isrc,
+                r.duration_ms,
+                r.sample_rate,
+                r.channels,
+                r.bit_rate,
+                suffix,
+                r.loudness_lufs,
+                r.true_peak_dbtp,
+                tiers,
+                path,
+                size,
+                mtime,
+                *hash,
+                now})
               .status());
     }
     for (std::size_t i = 0; i < artist_ids.size(); ++i) {
-      RIFF_RETURN_IF_ERROR(c.exec("INSERT INTO music_track_artists (track_id, position, artist_id) VALUES ($1, $2, $3)",
+      RIFF_RETURN_IF_ERROR(c.exec("INSERT INTO music_track_artists (track_id, position, artist_id) "
+                                  "VALUES ($1, $2, $3)",
                                   {id, static_cast<std::int64_t>(i), artist_ids[i]})
                                .status());
     }
@@ -303,10 +376,11 @@ Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& repo
 
 Status Importer::update_album_loudness(const std::vector<Id>& albums) {
   for (Id album : albums) {
-    RIFF_ASSIGN_OR_RETURN(db::Rows rows,
-                          db_.query("SELECT loudness_lufs, duration_ms, true_peak_dbtp FROM music_tracks"
-                                    " WHERE album_id = $1 AND loudness_lufs IS NOT NULL",
-                                    {album}));
+    RIFF_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        db_.query("SELECT loudness_lufs, duration_ms, true_peak_dbtp FROM music_tracks"
+                  " WHERE album_id = $1 AND loudness_lufs IS NOT NULL",
+                  {album}));
     std::vector<std::pair<double, std::int64_t>> parts;
     std::optional<double> peak;
     for (const auto& row : rows) {
@@ -316,7 +390,8 @@ Status Importer::update_album_loudness(const std::vector<Id>& albums) {
     std::optional<double> lufs;
     if (double l = combined_loudness(parts); std::isfinite(l)) lufs = std::round(l * 100) / 100;
     RIFF_RETURN_IF_ERROR(
-        db_.exec("UPDATE music_albums SET loudness_lufs = $1, peak_dbtp = $2 WHERE id = $3", {lufs, peak, album})
+        db_.exec("UPDATE music_albums SET loudness_lufs = $1, peak_dbtp = $2 WHERE id = $3",
+                 {lufs, peak, album})
             .status());
   }
   return Status::ok();

@@ -55,7 +55,8 @@ struct ImportReport {
 };
 
 /// Called before each file (done files so far, total, the file) and once at the end.
-using ImportProgress = std::function<void(std::int64_t done, std::int64_t total, const std::string& file)>;
+using ImportProgress =
+    std::function<void(std::int64_t done, std::int64_t total, const std::string& file)>;
 
 /// True for the extensions riff imports (mp3, flac, ogg, oga, opus, m4a, mp4, aac, wav), any case.
 bool is_audio_file(const std::filesystem::path& p);
@@ -66,7 +67,8 @@ Result<std::string> hash_file(const std::filesystem::path& p);
 class Importer {
  public:
   /// All references must outlive the importer.
-  Importer(db::Database& db, IdGenerator& ids, const Clock& clock, ProbeRunner probe, ImportOptions options);
+  Importer(db::Database& db, IdGenerator& ids, const Clock& clock, ProbeRunner probe,
+           ImportOptions options);
 
   /// Imports every audio file under `dir` (recursively, sorted by path).
   /// Fails only when `dir` cannot be read or the database fails.
@@ -74,7 +76,8 @@ class Importer {
 
  private:
   enum class Outcome { kImported, kUpdated, kUnchanged, kFailed };
-  Outcome import_file(const std::filesystem::path& file, ImportReport& report, std::vector<Id>& albums);
+  Outcome import_file(const std::filesystem::path& file, ImportReport& report,
+                      std::vector<Id>& albums);
   Status update_album_loudness(const std::vector<Id>& albums);
 
   db::Database& db_;

@@ -6,9 +6,12 @@ namespace {
 
 std::string_view star_kind_name(StarKind k) {
   switch (k) {
-    case StarKind::kTrack: return "track";
-    case StarKind::kAlbum: return "album";
-    case StarKind::kArtist: return "artist";
+    case StarKind::kTrack:
+      return "track";
+    case StarKind::kAlbum:
+      return "album";
+    case StarKind::kArtist:
+      return "artist";
   }
   return "track";
 }
@@ -25,16 +28,20 @@ Listening::Listening(db::Database& db, IdGenerator& ids, const Clock& clock, Cat
     : db_(db), ids_(ids), clock_(clock), catalog_(catalog) {}
 
 Result<Plan> Listening::plan(Id user_id) {
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows, db_.query("SELECT plan FROM music_subscriptions WHERE user_id = $1", {user_id}));
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      db_.query("SELECT plan FROM music_subscriptions WHERE user_id = $1", {user_id}));
   if (rows.empty()) return Plan::kFree;
   return parse_plan(rows[0].str(0)).value_or(Plan::kFree);
 }
 
 Status Listening::set_plan(Id user_id, Plan plan) {
   return db_
-      .exec("INSERT INTO music_subscriptions (user_id, plan, updated_at) VALUES ($1, $2, $3)"
-            " ON CONFLICT (user_id) DO UPDATE SET plan = excluded.plan, updated_at = excluded.updated_at",
-            {user_id, plan_name(plan), clock_.now_ms()})
+      .exec(
+          "INSERT INTO music_subscriptions (user_id, plan, updated_at) VALUES ($1, $2, $3)"
+          " ON CONFLICT (user_id) DO UPDATE SET plan = excluded.plan, updated_at = "
+          "excluded.updated_at",
+          {user_id, plan_name(plan), clock_.now_ms()})
       .status();
 }
 
@@ -58,15 +65,16 @@ Result<PlayOutcome> Listening::record_play(Id user_id, Id track_id, std::int64_t
   RIFF_ASSIGN_OR_RETURN(Plan p, plan(user_id));
   PlayOutcome out{true, 0};
   Status st = db_.transact([&](db::Conn& c) -> Status {
-    RIFF_ASSIGN_OR_RETURN(
-        db::Rows rows, c.query("UPDATE music_tracks SET play_count = play_count + 1 WHERE id = $1 RETURNING play_count",
-                               {track_id}));
+    RIFF_ASSIGN_OR_RETURN(db::Rows rows, c.query("UPDATE music_tracks SET play_count = play_count "
+                                                 "+ 1 WHERE id = $1 RETURNING play_count",
+                                                 {track_id}));
     if (rows.empty()) return Status::not_found("No such track.");
     out.play_count = rows[0].i64(0);
     return c
-        .exec("INSERT INTO music_plays (id, user_id, track_id, played_at, ms_played, plan, source)"
-              " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-              {ids_.next(), user_id, track_id, clock_.now_ms(), ms_played, plan_name(p), source})
+        .exec(
+            "INSERT INTO music_plays (id, user_id, track_id, played_at, ms_played, plan, source)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            {ids_.next(), user_id, track_id, clock_.now_ms(), ms_played, plan_name(p), source})
         .status();
   });
   if (!st) return st;
@@ -76,14 +84,21 @@ Result<PlayOutcome> Listening::record_play(Id user_id, Id track_id, std::int64_t
 Status Listening::star(Id user_id, StarKind kind, Id item_id) {
   // The item must exist; the star row itself has no foreign key (three kinds share the table).
   switch (kind) {
-    case StarKind::kTrack: RIFF_RETURN_IF_ERROR(catalog_.track(item_id).status()); break;
-    case StarKind::kAlbum: RIFF_RETURN_IF_ERROR(catalog_.album(item_id).status()); break;
-    case StarKind::kArtist: RIFF_RETURN_IF_ERROR(catalog_.artist(item_id).status()); break;
+    case StarKind::kTrack:
+      RIFF_RETURN_IF_ERROR(catalog_.track(item_id).status());
+      break;
+    case StarKind::kAlbum:
+      RIFF_RETURN_IF_ERROR(catalog_.album(item_id).status());
+      break;
+    case StarKind::kArtist:
+      RIFF_RETURN_IF_ERROR(catalog_.artist(item_id).status());
+      break;
   }
   return db_
-      .exec("INSERT INTO music_stars (user_id, kind, item_id, created_at) VALUES ($1, $2, $3, $4)"
-            " ON CONFLICT (user_id, kind, item_id) DO NOTHING",
-            {user_id, star_kind_name(kind), item_id, clock_.now_ms()})
+      .exec(
+          "INSERT INTO music_stars (user_id, kind, item_id, created_at) VALUES ($1, $2, $3, $4)"
+          " ON CONFLICT (user_id, kind, item_id) DO NOTHING",
+          {user_id, star_kind_name(kind), item_id, clock_.now_ms()})
       .status();
 }
 
@@ -95,13 +110,17 @@ Status Listening::unstar(Id user_id, StarKind kind, Id item_id) {
 }
 
 Result<Starred> Listening::starred(Id user_id) {
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows, db_.query("SELECT kind, item_id FROM music_stars WHERE user_id = $1"
-                                                 " ORDER BY created_at DESC, item_id",
-                                                 {user_id}));
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
+                        db_.query("SELECT kind, item_id FROM music_stars WHERE user_id = $1"
+                                  " ORDER BY created_at DESC, item_id",
+                                  {user_id}));
   Starred out;
   for (const auto& r : rows) {
     const std::string kind = r.str(0);
-    (kind == "artist" ? out.artists : kind == "album" ? out.albums : out.tracks).push_back(r.i64(1));
+    (kind == "artist"  ? out.artists
+     : kind == "album" ? out.albums
+                       : out.tracks)
+        .push_back(r.i64(1));
   }
   return out;
 }

@@ -61,9 +61,11 @@ class Listening {
 
   /// Records a reported play; counts it by counts_as_play(). `source` says
   /// where it came from ("api", "subsonic").
-  Result<PlayOutcome> report_play(Id user_id, Id track_id, std::int64_t ms_played, const std::string& source);
+  Result<PlayOutcome> report_play(Id user_id, Id track_id, std::int64_t ms_played,
+                                  const std::string& source);
   /// A Subsonic scrobble submission: the client decided it was a play.
-  Result<PlayOutcome> record_play(Id user_id, Id track_id, std::int64_t ms_played, const std::string& source);
+  Result<PlayOutcome> record_play(Id user_id, Id track_id, std::int64_t ms_played,
+                                  const std::string& source);
 
   Status star(Id user_id, StarKind kind, Id item_id);
   Status unstar(Id user_id, StarKind kind, Id item_id);

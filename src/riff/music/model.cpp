@@ -6,7 +6,9 @@
 
 namespace riff::music {
 
-std::string_view plan_name(Plan p) { return p == Plan::kPremium ? "premium" : "free"; }
+std::string_view plan_name(Plan p) {
+  return p == Plan::kPremium ? "premium" : "free";
+}
 
 std::optional<Plan> parse_plan(std::string_view s) {
   if (s == "free") return Plan::kFree;
@@ -14,7 +16,9 @@ std::optional<Plan> parse_plan(std::string_view s) {
   return std::nullopt;
 }
 
-int max_tier(Plan p) { return p == Plan::kPremium ? 320 : 160; }
+int max_tier(Plan p) {
+  return p == Plan::kPremium ? 320 : 160;
+}
 
 std::optional<int> choose_tier(Plan plan, int requested, const std::vector<int>& available) {
   int cap = max_tier(plan);
@@ -32,7 +36,9 @@ std::optional<int> choose_tier(Plan plan, int requested, const std::vector<int>&
   return best;
 }
 
-double gain_to_target(double lufs) { return kTargetLufs - lufs; }
+double gain_to_target(double lufs) {
+  return kTargetLufs - lufs;
+}
 
 double combined_loudness(const std::vector<std::pair<double, std::int64_t>>& lufs_and_ms) {
   double energy = 0, total = 0;

@@ -67,8 +67,8 @@ struct Track {
   std::string title;
   Id album_id = 0;
   std::string album_title;
-  Id artist_id = 0;              // the first credited artist
-  std::string artist_name;       // every credited artist, as displayed ("A, B")
+  Id artist_id = 0;                                 // the first credited artist
+  std::string artist_name;                          // every credited artist, as displayed ("A, B")
   std::vector<std::pair<Id, std::string>> artists;  // filled by Catalog::track() only
   std::int64_t track_no = 0;
   std::int64_t disc_no = 0;
@@ -78,15 +78,15 @@ struct Track {
   std::int64_t duration_ms = 0;
   std::int64_t sample_rate = 0;
   std::int64_t channels = 0;
-  std::int64_t bit_rate = 0;     // of the source, bit/s
-  std::string suffix;            // of the source ("flac", "mp3", ...)
-  std::int64_t size = 0;         // of the source
+  std::int64_t bit_rate = 0;  // of the source, bit/s
+  std::string suffix;         // of the source ("flac", "mp3", ...)
+  std::int64_t size = 0;      // of the source
   std::optional<double> loudness_lufs;
   std::optional<double> true_peak_dbtp;
   std::optional<double> album_loudness_lufs;
   std::optional<double> album_peak_dbtp;
   std::vector<int> tiers;
-  std::string territories;       // ISO 3166 codes separated by ',', empty = everywhere
+  std::string territories;  // ISO 3166 codes separated by ',', empty = everywhere
   bool has_cover = false;
   std::int64_t play_count = 0;
   std::int64_t created_at = 0;

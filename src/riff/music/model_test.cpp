@@ -43,7 +43,8 @@ TEST(MusicLoudness, CombinedLoudnessIsTheDurationWeightedEnergyMean) {
   // Equal durations at -10 and -20 LUFS: 10*log10((0.1 + 0.01)/2) = -12.596.
   EXPECT_NEAR(combined_loudness({{-10, 1000}, {-20, 1000}}), -12.596, 1e-3);
   // A long quiet track pulls the album down more than a short one.
-  EXPECT_LT(combined_loudness({{-10, 1000}, {-20, 9000}}), combined_loudness({{-10, 9000}, {-20, 1000}}));
+  EXPECT_LT(combined_loudness({{-10, 1000}, {-20, 9000}}),
+            combined_loudness({{-10, 9000}, {-20, 1000}}));
   EXPECT_FALSE(std::isfinite(combined_loudness({})));
 }
 

@@ -26,7 +26,8 @@ struct MusicOptions {
 class MusicModule {
  public:
   /// Reads (or creates) the app-password key. References must outlive the module.
-  static Result<std::unique_ptr<MusicModule>> create(db::Database& db, IdGenerator& ids, const Clock& clock,
+  static Result<std::unique_ptr<MusicModule>> create(db::Database& db, IdGenerator& ids,
+                                                     const Clock& clock,
                                                      const MusicOptions& options);
 
   /// Adds the /api/v1 music routes and /rest/{method*}. Once, at start-up.
@@ -39,7 +40,8 @@ class MusicModule {
   db::Database& db() { return db_; }
 
  private:
-  MusicModule(db::Database& db, IdGenerator& ids, const Clock& clock, const MusicOptions& options, std::string key);
+  MusicModule(db::Database& db, IdGenerator& ids, const Clock& clock, const MusicOptions& options,
+              std::string key);
 
   db::Database& db_;
   Catalog catalog_;

@@ -25,8 +25,9 @@ namespace fs = std::filesystem;
 class MusicIngestTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("riff-music-test-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("riff-music-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "lib");
     fs::create_directories(dir_ / "out");
@@ -53,9 +54,13 @@ class MusicIngestTest : public ::testing::Test {
 
 TEST(MusicTags, CleanTagDropsControlCharactersAndBadUtf8AndBoundsLength) {
   EXPECT_EQ(clean_tag("  Hello\tWorld\n "), "Hello World");
-  EXPECT_EQ(clean_tag("a\x01" "b"), "a b");
+  EXPECT_EQ(clean_tag("a\x01"
+                      "b"),
+            "a b");
   EXPECT_EQ(clean_tag("caf\xc3\xa9"), "caf\xc3\xa9");
-  EXPECT_EQ(clean_tag("bad\xff\xfe" "byte"), "badbyte");
+  EXPECT_EQ(clean_tag("bad\xff\xfe"
+                      "byte"),
+            "badbyte");
   EXPECT_EQ(clean_tag("\xed\xa0\x80surrogate"), "surrogate");
   EXPECT_EQ(clean_tag(std::string(10'000, 'x')).size(), kMaxTagBytes);
   // A cut never splits a character.
@@ -82,10 +87,11 @@ TEST(MusicTags, NumbersYearsIsrcsAndArtistLists) {
 }
 
 TEST_F(MusicIngestTest, ProbeReadsTagsMeasuresLoudnessAndWritesTheTiers) {
-  const auto f = tone("a.flac", 5,
-                      "-metadata title='First' -metadata artist='Ada; Ben' -metadata album=Sines "
-                      "-metadata track=3/9 -metadata disc=1 -metadata date=2021-04-01 -metadata genre=Test "
-                      "-metadata ISRC=USRC17607839");
+  const auto f =
+      tone("a.flac", 5,
+           "-metadata title='First' -metadata artist='Ada; Ben' -metadata album=Sines "
+           "-metadata track=3/9 -metadata disc=1 -metadata date=2021-04-01 -metadata genre=Test "
+           "-metadata ISRC=USRC17607839");
   const ProbeResult r = probe(f);
   ASSERT_EQ(r.kind, ProbeResult::Kind::kOk) << r.message;
   EXPECT_EQ(r.tags.title, "First");
@@ -179,12 +185,13 @@ class MusicImporterTest : public MusicIngestTest {
   }
 
   Result<ImportReport> import(int* probes = nullptr) {
-    Importer importer(*db_, ids_, clock_,
-                      [probes](const ProbeSpec& spec) {
-                        if (probes) ++*probes;
-                        return run_probe(spec);
-                      },
-                      ImportOptions{dir_ / "music", true});
+    Importer importer(
+        *db_, ids_, clock_,
+        [probes](const ProbeSpec& spec) {
+          if (probes) ++*probes;
+          return run_probe(spec);
+        },
+        ImportOptions{dir_ / "music", true});
     return importer.run(dir_ / "lib");
   }
 
@@ -219,7 +226,8 @@ TEST_F(MusicImporterTest, ReimportSkipsUnchangedFilesAndRereadsChangedOnes) {
   EXPECT_EQ(probes, 1) << "only the broken file is probed again";
 
   // Touched but identical: hashed, not probed.
-  fs::last_write_time(dir_ / "lib" / "one.flac", fs::last_write_time(dir_ / "lib" / "one.flac") + std::chrono::hours(1));
+  fs::last_write_time(dir_ / "lib" / "one.flac",
+                      fs::last_write_time(dir_ / "lib" / "one.flac") + std::chrono::hours(1));
   probes = 0;
   auto third = import(&probes);
   ASSERT_TRUE(third);

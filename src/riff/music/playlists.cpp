@@ -12,7 +12,8 @@ namespace {
 constexpr std::string_view kColumns =
     "SELECT p.id, p.owner_id, u.handle, p.name, p.comment, p.public,"
     " (SELECT COUNT(*) FROM music_playlist_tracks pt WHERE pt.playlist_id = p.id),"
-    " (SELECT COALESCE(SUM(t.duration_ms), 0) FROM music_playlist_tracks pt JOIN music_tracks t ON t.id = pt.track_id"
+    " (SELECT COALESCE(SUM(t.duration_ms), 0) FROM music_playlist_tracks pt JOIN music_tracks t ON "
+    "t.id = pt.track_id"
     " WHERE pt.playlist_id = p.id), p.created_at, p.updated_at"
     " FROM music_playlists p JOIN users u ON u.id = p.owner_id ";
 
@@ -39,19 +40,22 @@ Result<std::string> valid_name(const std::string& raw) {
 }
 
 Status write_tracks(db::Conn& c, Id playlist_id, const std::vector<Id>& tracks) {
-  RIFF_RETURN_IF_ERROR(c.exec("DELETE FROM music_playlist_tracks WHERE playlist_id = $1", {playlist_id}).status());
+  RIFF_RETURN_IF_ERROR(
+      c.exec("DELETE FROM music_playlist_tracks WHERE playlist_id = $1", {playlist_id}).status());
   for (std::size_t i = 0; i < tracks.size(); ++i) {
-    RIFF_RETURN_IF_ERROR(c.exec("INSERT INTO music_playlist_tracks (playlist_id, position, track_id)"
-                                " VALUES ($1, $2, $3)",
-                                {playlist_id, static_cast<std::int64_t>(i), tracks[i]})
-                             .status());
+    RIFF_RETURN_IF_ERROR(
+        c.exec("INSERT INTO music_playlist_tracks (playlist_id, position, track_id)"
+               " VALUES ($1, $2, $3)",
+               {playlist_id, static_cast<std::int64_t>(i), tracks[i]})
+            .status());
   }
   return Status::ok();
 }
 
 }  // namespace
 
-Playlists::Playlists(db::Database& db, IdGenerator& ids, const Clock& clock) : db_(db), ids_(ids), clock_(clock) {}
+Playlists::Playlists(db::Database& db, IdGenerator& ids, const Clock& clock)
+    : db_(db), ids_(ids), clock_(clock) {}
 
 Status Playlists::check_tracks(db::Conn& c, const std::vector<Id>& tracks) {
   std::set<Id> unique(tracks.begin(), tracks.end());
@@ -63,27 +67,31 @@ Status Playlists::check_tracks(db::Conn& c, const std::vector<Id>& tracks) {
 }
 
 Result<Playlist> Playlists::load(db::Conn& c, Id playlist_id) {
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows, c.query(std::string(kColumns) + "WHERE p.id = $1", {playlist_id}));
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
+                        c.query(std::string(kColumns) + "WHERE p.id = $1", {playlist_id}));
   if (rows.empty()) return Status::not_found("No such playlist.");
   Playlist p = from_row(rows[0]);
-  RIFF_ASSIGN_OR_RETURN(db::Rows tracks, c.query("SELECT track_id FROM music_playlist_tracks WHERE playlist_id = $1"
-                                                 " ORDER BY position",
-                                                 {playlist_id}));
+  RIFF_ASSIGN_OR_RETURN(db::Rows tracks,
+                        c.query("SELECT track_id FROM music_playlist_tracks WHERE playlist_id = $1"
+                                " ORDER BY position",
+                                {playlist_id}));
   for (const auto& r : tracks) p.track_ids.push_back(r.i64(0));
   return p;
 }
 
-Result<Playlist> Playlists::create(Id owner_id, const std::string& raw_name, const std::vector<Id>& tracks) {
+Result<Playlist> Playlists::create(Id owner_id, const std::string& raw_name,
+                                   const std::vector<Id>& tracks) {
   RIFF_ASSIGN_OR_RETURN(std::string name, valid_name(raw_name));
   if (tracks.size() > kMaxPlaylistTracks) return Status::invalid("/songId", "Too many tracks.");
   const Id id = ids_.next();
   const std::int64_t now = clock_.now_ms();
   return db_.transact_result([&](db::Conn& c) -> Result<Playlist> {
     RIFF_RETURN_IF_ERROR(check_tracks(c, tracks));
-    RIFF_RETURN_IF_ERROR(c.exec("INSERT INTO music_playlists (id, owner_id, name, created_at, updated_at)"
-                                " VALUES ($1, $2, $3, $4, $4)",
-                                {id, owner_id, name, now})
-                             .status());
+    RIFF_RETURN_IF_ERROR(
+        c.exec("INSERT INTO music_playlists (id, owner_id, name, created_at, updated_at)"
+               " VALUES ($1, $2, $3, $4, $4)",
+               {id, owner_id, name, now})
+            .status());
     RIFF_RETURN_IF_ERROR(write_tracks(c, id, tracks));
     return load(c, id);
   });
@@ -102,11 +110,12 @@ Result<Playlist> Playlists::get(Id viewer_id, Id playlist_id) {
 }
 
 Result<std::vector<Playlist>> Playlists::list(Id viewer_id, bool include_public) {
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
-                        db_.query(std::string(kColumns) +
-                                      "WHERE p.owner_id = $1 OR (CAST($2 AS BIGINT) = 1 AND p.public = 1)"
-                                      " ORDER BY p.id DESC LIMIT 500",
-                                  {viewer_id, include_public ? 1 : 0}));
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      db_.query(std::string(kColumns) +
+                    "WHERE p.owner_id = $1 OR (CAST($2 AS BIGINT) = 1 AND p.public = 1)"
+                    " ORDER BY p.id DESC LIMIT 500",
+                {viewer_id, include_public ? 1 : 0}));
   std::vector<Playlist> out;
   for (const auto& r : rows) out.push_back(from_row(r));
   return out;
@@ -138,7 +147,8 @@ Result<Playlist> Playlists::edit(Id user_id, Id playlist_id, const PlaylistEdit&
       std::set<std::int64_t> drop(edit.remove_positions.begin(), edit.remove_positions.end());
       for (auto pos : drop) {
         if (pos < 0 || pos >= static_cast<std::int64_t>(tracks.size())) {
-          return Status::invalid("/songIndexToRemove", "No track at position " + std::to_string(pos) + ".");
+          return Status::invalid("/songIndexToRemove",
+                                 "No track at position " + std::to_string(pos) + ".");
         }
       }
       std::vector<Id> kept;
@@ -152,17 +162,21 @@ Result<Playlist> Playlists::edit(Id user_id, Id playlist_id, const PlaylistEdit&
       tracks.insert(tracks.end(), edit.add.begin(), edit.add.end());
       tracks_changed = true;
     }
-    if (tracks.size() > kMaxPlaylistTracks) return Status::invalid("/songIdToAdd", "Too many tracks.");
+    if (tracks.size() > kMaxPlaylistTracks)
+      return Status::invalid("/songIdToAdd", "Too many tracks.");
     if (tracks_changed) {
       RIFF_RETURN_IF_ERROR(check_tracks(c, tracks));
       RIFF_RETURN_IF_ERROR(write_tracks(c, playlist_id, tracks));
     }
-    RIFF_RETURN_IF_ERROR(c.exec("UPDATE music_playlists SET name = COALESCE($2, name), comment = COALESCE($3, comment),"
-                                " public = COALESCE($4, public), updated_at = $5 WHERE id = $1",
-                                {playlist_id, name, comment,
-                                 edit.is_public ? std::optional<std::int64_t>(*edit.is_public ? 1 : 0) : std::nullopt,
-                                 clock_.now_ms()})
-                             .status());
+    RIFF_RETURN_IF_ERROR(
+        c.exec(
+             "UPDATE music_playlists SET name = COALESCE($2, name), comment = COALESCE($3, "
+             "comment),"
+             " public = COALESCE($4, public), updated_at = $5 WHERE id = $1",
+             {playlist_id, name, comment,
+              edit.is_public ? std::optional<std::int64_t>(*edit.is_public ? 1 : 0) : std::nullopt,
+              clock_.now_ms()})
+            .status());
     return load(c, playlist_id);
   });
 }

@@ -36,15 +36,15 @@ struct ProbeResult {
   std::string reason;   // kRejected: "not_audio", "empty", "too_long", "silent"
   std::string message;  // for the person running the import
   AudioTags tags;
-  std::string codec;    // of the source ("flac", "mp3", ...)
+  std::string codec;  // of the source ("flac", "mp3", ...)
   std::int64_t duration_ms = 0;
   std::int64_t sample_rate = 0;
   std::int64_t channels = 0;
   std::int64_t bit_rate = 0;
-  std::optional<double> loudness_lufs;   // integrated; none for digital silence
+  std::optional<double> loudness_lufs;  // integrated; none for digital silence
   std::optional<double> true_peak_dbtp;
-  std::vector<int> tiers;                // files written, kbit/s
-  std::string cover_file;                // "cover.jpg"/"cover.png" in out_dir, or ""
+  std::vector<int> tiers;  // files written, kbit/s
+  std::string cover_file;  // "cover.jpg"/"cover.png" in out_dir, or ""
 };
 
 /// Runs `spec` in this process. Only `riffd music probe` calls it.

@@ -48,7 +48,9 @@ struct Ended {
   throw Ended{std::move(r)};
 }
 
-std::string av_error(int err) { return media::av::error_text(err); }
+std::string av_error(int err) {
+  return media::av::error_text(err);
+}
 void check(int err, std::string_view what) {
   if (err < 0) fail(fmt::format("{}: {}", what, av_error(err)));
 }
@@ -140,10 +142,12 @@ ProbeResult probe(const ProbeSpec& spec) {
 
   AVFormatContext* raw = nullptr;
   int err = avformat_open_input(&raw, spec.input.c_str(), nullptr, nullptr);
-  if (err < 0) reject("not_audio", fmt::format("not an audio file riff can read ({})", av_error(err)));
+  if (err < 0)
+    reject("not_audio", fmt::format("not an audio file riff can read ({})", av_error(err)));
   InputPtr in(raw);
   err = avformat_find_stream_info(in.get(), nullptr);
-  if (err < 0) reject("not_audio", fmt::format("not an audio file riff can read ({})", av_error(err)));
+  if (err < 0)
+    reject("not_audio", fmt::format("not an audio file riff can read ({})", av_error(err)));
   const int si = av_find_best_stream(in.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
   if (si < 0) reject("not_audio", "the file has no audio stream");
   AVStream* st = in->streams[si];
@@ -187,7 +191,8 @@ ProbeResult probe(const ProbeSpec& spec) {
   auto set_up_resampler = [&](const AVFrame* f) {
     av_channel_layout_uninit(&in_layout);
     if (f->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC || f->ch_layout.nb_channels == 0) {
-      av_channel_layout_default(&in_layout, f->ch_layout.nb_channels ? f->ch_layout.nb_channels : r.channels);
+      av_channel_layout_default(&in_layout,
+                                f->ch_layout.nb_channels ? f->ch_layout.nb_channels : r.channels);
     } else {
       check(av_channel_layout_copy(&in_layout, &f->ch_layout), "channel layout");
     }
@@ -225,7 +230,8 @@ ProbeResult probe(const ProbeSpec& spec) {
       chunk->sample_rate = kRate;
       av_channel_layout_default(&chunk->ch_layout, kChannels);
       check(av_frame_get_buffer(chunk.get(), 0), "audio buffer");
-      if (av_audio_fifo_read(fifo.get(), reinterpret_cast<void**>(chunk->data), n) != n) fail("audio fifo");
+      if (av_audio_fifo_read(fifo.get(), reinterpret_cast<void**>(chunk->data), n) != n)
+        fail("audio fifo");
       chunk->pts = encoded;
       encoded += n;
       for (auto& t : tiers) encode(t, chunk.get(), out_pkt.get());
@@ -239,9 +245,11 @@ ProbeResult probe(const ProbeSpec& spec) {
     const int cap = static_cast<int>(swr_get_out_samples(swr.get(), in_samples)) + 32;
     left.resize(cap);
     right.resize(cap);
-    uint8_t* outs[2] = {reinterpret_cast<uint8_t*>(left.data()), reinterpret_cast<uint8_t*>(right.data())};
-    const int n = swr_convert(swr.get(), outs, cap, f ? const_cast<const uint8_t**>(f->extended_data) : nullptr,
-                              in_samples);
+    uint8_t* outs[2] = {reinterpret_cast<uint8_t*>(left.data()),
+                        reinterpret_cast<uint8_t*>(right.data())};
+    const int n =
+        swr_convert(swr.get(), outs, cap,
+                    f ? const_cast<const uint8_t**>(f->extended_data) : nullptr, in_samples);
     check(n, "resample");
     if (n == 0) return;
     interleaved.resize(static_cast<std::size_t>(n) * 2);
@@ -249,13 +257,16 @@ ProbeResult probe(const ProbeSpec& spec) {
       interleaved[2 * i] = left[i];
       interleaved[2 * i + 1] = right[i];
     }
-    if (ebur128_add_frames_float(meter.get(), interleaved.data(), static_cast<std::size_t>(n)) != EBUR128_SUCCESS) {
+    if (ebur128_add_frames_float(meter.get(), interleaved.data(), static_cast<std::size_t>(n)) !=
+        EBUR128_SUCCESS) {
       fail("loudness meter");
     }
     samples += n;
-    if (samples > max_samples) reject("too_long", fmt::format("longer than {} minutes", spec.max_duration_ms / 60000));
+    if (samples > max_samples)
+      reject("too_long", fmt::format("longer than {} minutes", spec.max_duration_ms / 60000));
     if (!tiers.empty()) {
-      if (av_audio_fifo_write(fifo.get(), reinterpret_cast<void**>(outs), n) != n) fail("audio fifo");
+      if (av_audio_fifo_write(fifo.get(), reinterpret_cast<void**>(outs), n) != n)
+        fail("audio fifo");
       feed_encoders(false);
     }
   };

@@ -43,7 +43,8 @@ json::object track_json(const Track& t) {
   if (t.artists.empty()) {
     artists.push_back(json::object{{"id", id_to_string(t.artist_id)}, {"name", t.artist_name}});
   }
-  for (const auto& [id, name] : t.artists) artists.push_back(json::object{{"id", id_to_string(id)}, {"name", name}});
+  for (const auto& [id, name] : t.artists)
+    artists.push_back(json::object{{"id", id_to_string(id)}, {"name", name}});
   json::array tiers;
   for (int k : t.tiers) tiers.push_back(k);
   const std::string id = id_to_string(t.id);
@@ -61,19 +62,18 @@ json::object track_json(const Track& t) {
       {"duration_ms", t.duration_ms},
       {"qualities", std::move(tiers)},
       {"stream_url", "/api/v1/tracks/" + id + "/stream"},
-      {"cover_url", t.has_cover ? json::value("/api/v1/albums/" + id_to_string(t.album_id) + "/cover")
-                                : json::value(nullptr)},
-      {"loudness",
-       json::object{{"integrated_lufs", opt_number(t.loudness_lufs)},
-                    {"true_peak_dbtp", opt_number(t.true_peak_dbtp)},
-                    {"album_lufs", opt_number(t.album_loudness_lufs)},
-                    {"album_peak_dbtp", opt_number(t.album_peak_dbtp)}}},
-      {"replay_gain",
-       json::object{{"target_lufs", kTargetLufs},
-                    {"track_gain_db", opt_number(t.track_gain_db())},
-                    {"track_peak", linear_peak(t.true_peak_dbtp)},
-                    {"album_gain_db", opt_number(t.album_gain_db())},
-                    {"album_peak", linear_peak(t.album_peak_dbtp)}}},
+      {"cover_url", t.has_cover
+                        ? json::value("/api/v1/albums/" + id_to_string(t.album_id) + "/cover")
+                        : json::value(nullptr)},
+      {"loudness", json::object{{"integrated_lufs", opt_number(t.loudness_lufs)},
+                                {"true_peak_dbtp", opt_number(t.true_peak_dbtp)},
+                                {"album_lufs", opt_number(t.album_loudness_lufs)},
+                                {"album_peak_dbtp", opt_number(t.album_peak_dbtp)}}},
+      {"replay_gain", json::object{{"target_lufs", kTargetLufs},
+                                   {"track_gain_db", opt_number(t.track_gain_db())},
+                                   {"track_peak", linear_peak(t.true_peak_dbtp)},
+                                   {"album_gain_db", opt_number(t.album_gain_db())},
+                                   {"album_peak", linear_peak(t.album_peak_dbtp)}}},
       {"play_count", t.play_count},
   };
 }
@@ -90,12 +90,16 @@ json::object album_json(const Album& a) {
       {"cover_url", a.has_cover ? json::value("/api/v1/albums/" + id_to_string(a.id) + "/cover")
                                 : json::value(nullptr)},
       {"loudness_lufs", opt_number(a.loudness_lufs)},
-      {"album_gain_db", a.loudness_lufs ? opt_number(gain_to_target(*a.loudness_lufs)) : json::value(nullptr)},
+      {"album_gain_db",
+       a.loudness_lufs ? opt_number(gain_to_target(*a.loudness_lufs)) : json::value(nullptr)},
   };
 }
 
 json::object artist_json(const Artist& a) {
-  return {{"id", id_to_string(a.id)}, {"name", a.name}, {"album_count", a.album_count}, {"track_count", a.track_count}};
+  return {{"id", id_to_string(a.id)},
+          {"name", a.name},
+          {"album_count", a.album_count},
+          {"track_count", a.track_count}};
 }
 
 template <class T, class F>
@@ -109,7 +113,8 @@ json::object app_password_json(const AppPasswordInfo& p) {
   return {{"id", id_to_string(p.id)},
           {"name", p.name},
           {"created_at", to_rfc3339(p.created_at)},
-          {"last_used_at", p.last_used_at ? json::value(to_rfc3339(*p.last_used_at)) : json::value(nullptr)}};
+          {"last_used_at",
+           p.last_used_at ? json::value(to_rfc3339(*p.last_used_at)) : json::value(nullptr)}};
 }
 
 }  // namespace
@@ -124,7 +129,10 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
 
   router.get(
       "/api/v1/tracks/{id}",
-      [&m](Request& req) { return net::json_response(200, track_json(net::value_or_throw(m.catalog().track(path_id(req))))); },
+      [&m](Request& req) {
+        return net::json_response(200,
+                                  track_json(net::value_or_throw(m.catalog().track(path_id(req)))));
+      },
       optional);
 
   router.get(
@@ -138,9 +146,11 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
           } catch (const std::exception&) {
             requested = -1;
           }
-          if (requested <= 0) throw HttpError(400, "validation", "Bad quality", "quality is a bit rate in kbit/s.");
+          if (requested <= 0)
+            throw HttpError(400, "validation", "Bad quality", "quality is a bit rate in kbit/s.");
         }
-        StreamChoice c = net::value_or_throw(m.listening().stream(req.principal->user_id, id, requested));
+        StreamChoice c =
+            net::value_or_throw(m.listening().stream(req.principal->user_id, id, requested));
         auto r = net::file_response(req, c.path.string(), "private, max-age=86400");
         if (!r) throw HttpError(404, "not-found", "Not found", "The stream file is missing.");
         r->headers.set("Content-Type", "audio/mp4");
@@ -185,7 +195,8 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
       [&m](Request& req) {
         SearchQuery q;
         q.text = req.query("q").value_or("");
-        if (q.text.size() > 200) throw HttpError(400, "validation", "Query too long", "At most 200 bytes.");
+        if (q.text.size() > 200)
+          throw HttpError(400, "validation", "Query too long", "At most 200 bytes.");
         const int limit = net::page_params(req, 20, 100).limit;
         q.artist_count = q.album_count = q.track_count = limit;
         SearchResult r = net::value_or_throw(m.catalog().search(q));
@@ -202,8 +213,10 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
         auto track = body.id("track_id", true);
         auto ms = body.integer("ms_played", true, 0, 24LL * 3600 * 1000);
         body.finish();
-        PlayOutcome o = net::value_or_throw(m.listening().report_play(req.principal->user_id, *track, *ms, "api"));
-        return net::json_response(200, json::object{{"counted", o.counted}, {"play_count", o.play_count}});
+        PlayOutcome o = net::value_or_throw(
+            m.listening().report_play(req.principal->user_id, *track, *ms, "api"));
+        return net::json_response(
+            200, json::object{{"counted", o.counted}, {"play_count", o.play_count}});
       },
       required);
 
@@ -211,7 +224,8 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
       "/api/v1/me/music",
       [&m](Request& req) {
         Plan p = net::value_or_throw(m.listening().plan(req.principal->user_id));
-        return net::json_response(200, json::object{{"plan", plan_name(p)}, {"max_quality", max_tier(p)}});
+        return net::json_response(
+            200, json::object{{"plan", plan_name(p)}, {"max_quality", max_tier(p)}});
       },
       required);
 
@@ -226,11 +240,12 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
           if (!plan) body.fail("plan", "free or premium");
         }
         body.finish();
-        auto rows = net::value_or_throw(
-            m.db().query("SELECT id FROM users WHERE handle = lower($1)", {std::string(req.param("handle"))}));
+        auto rows = net::value_or_throw(m.db().query(
+            "SELECT id FROM users WHERE handle = lower($1)", {std::string(req.param("handle"))}));
         if (rows.empty()) throw HttpError(404, "not-found", "Not found", "No such user.");
         net::ok_or_throw(m.listening().set_plan(rows[0].i64(0), *plan));
-        return net::json_response(200, json::object{{"plan", plan_name(*plan)}, {"max_quality", max_tier(*plan)}});
+        return net::json_response(
+            200, json::object{{"plan", plan_name(*plan)}, {"max_quality", max_tier(*plan)}});
       },
       admin);
 
@@ -248,7 +263,8 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
         net::BodyReader body(req);
         auto name = body.string("name", {.required = true, .min_len = 1, .max_len = 100});
         body.finish();
-        IssuedAppPassword issued = net::value_or_throw(m.app_passwords().create(req.principal->user_id, *name));
+        IssuedAppPassword issued =
+            net::value_or_throw(m.app_passwords().create(req.principal->user_id, *name));
         json::object o = app_password_json(issued.info);
         o["password"] = issued.password;
         return net::json_response(201, o);

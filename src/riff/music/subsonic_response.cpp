@@ -4,7 +4,6 @@
 #include <cmath>
 #include <map>
 
-
 namespace riff::music {
 namespace json = boost::json;
 
@@ -13,12 +12,23 @@ namespace {
 void xml_escape(std::string& out, std::string_view s) {
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -82,7 +92,8 @@ json::object to_json(const SubsonicNode& n) {
   for (const auto& c : n.children) {
     if (c.list) {
       auto it = o.find(c.name);
-      if (it == o.end() || !it->value().is_array()) it = o.insert_or_assign(c.name, json::array()).first;
+      if (it == o.end() || !it->value().is_array())
+        it = o.insert_or_assign(c.name, json::array()).first;
       it->value().as_array().push_back(to_json(c));
     } else {
       o[c.name] = to_json(c);

@@ -35,13 +35,17 @@ struct SubsonicNode {
     attrs.emplace_back(std::move(key), std::move(v));
     return *this;
   }
-  SubsonicNode& set(std::string key, const char* v) { return set(std::move(key), SubsonicValue(std::string(v))); }
-  SubsonicNode& set(std::string key, const std::string& v) { return set(std::move(key), SubsonicValue(v)); }
+  SubsonicNode& set(std::string key, const char* v) {
+    return set(std::move(key), SubsonicValue(std::string(v)));
+  }
+  SubsonicNode& set(std::string key, const std::string& v) {
+    return set(std::move(key), SubsonicValue(v));
+  }
   SubsonicNode& set(std::string key, bool v) { return set(std::move(key), SubsonicValue(v)); }
   SubsonicNode& set(std::string key, double v) { return set(std::move(key), SubsonicValue(v)); }
   template <class I>
-    requires(std::is_integral_v<I> && !std::is_same_v<I, bool>)
-  SubsonicNode& set(std::string key, I v) {
+  requires(std::is_integral_v<I> && !std::is_same_v<I, bool>) SubsonicNode& set(std::string key,
+                                                                                I v) {
     return set(std::move(key), SubsonicValue(static_cast<std::int64_t>(v)));
   }
   SubsonicNode& set_array(std::string key, std::vector<SubsonicValue> values) {

@@ -28,16 +28,23 @@ struct SubsonicError {
   std::string message;
 };
 
-[[noreturn]] void fail(int code, std::string message) { throw SubsonicError{code, std::move(message)}; }
+[[noreturn]] void fail(int code, std::string message) {
+  throw SubsonicError{code, std::move(message)};
+}
 
 /// A Status from a service as a Subsonic error.
 [[noreturn]] void fail(const Status& st) {
   switch (st.code()) {
-    case Code::kNotFound: fail(70, st.message());
-    case Code::kForbidden: fail(50, st.message());
-    case Code::kUnauthenticated: fail(40, st.message());
-    case Code::kInvalid: fail(10, st.message());
-    default: fail(0, st.message());
+    case Code::kNotFound:
+      fail(70, st.message());
+    case Code::kForbidden:
+      fail(50, st.message());
+    case Code::kUnauthenticated:
+      fail(40, st.message());
+    case Code::kInvalid:
+      fail(10, st.message());
+    default:
+      fail(0, st.message());
   }
 }
 
@@ -101,8 +108,9 @@ class Params {
       auto part = s.substr(0, amp);
       auto eq = part.find('=');
       if (!part.empty()) {
-        items_.emplace_back(net::percent_decode(part.substr(0, eq), true),
-                            eq == std::string_view::npos ? "" : net::percent_decode(part.substr(eq + 1), true));
+        items_.emplace_back(
+            net::percent_decode(part.substr(0, eq), true),
+            eq == std::string_view::npos ? "" : net::percent_decode(part.substr(eq + 1), true));
       }
       if (amp == std::string_view::npos) break;
       s.remove_prefix(amp + 1);
@@ -125,7 +133,9 @@ struct Call {
   MusicModule& m;
 };
 
-std::int64_t seconds(std::int64_t ms) { return (ms + 500) / 1000; }
+std::int64_t seconds(std::int64_t ms) {
+  return (ms + 500) / 1000;
+}
 
 std::string content_type_of_suffix(const std::string& s) {
   if (s == "mp3") return "audio/mpeg";
@@ -165,7 +175,8 @@ SubsonicNode& song_into(SubsonicNode& n, const Track& t, const std::vector<Id>& 
   if (t.has_cover) n.set("coverArt", id_to_string(t.album_id));
   if (t.sample_rate) n.set("samplingRate", t.sample_rate);
   if (t.channels) n.set("channelCount", t.channels);
-  if (std::find(starred.begin(), starred.end(), t.id) != starred.end()) n.set("starred", to_rfc3339(t.created_at));
+  if (std::find(starred.begin(), starred.end(), t.id) != starred.end())
+    n.set("starred", to_rfc3339(t.created_at));
   if (!t.isrc.empty()) n.set_array("isrc", {t.isrc});
   auto& rg = n.add("replayGain");
   if (auto g = t.track_gain_db()) rg.set("trackGain", *g);
@@ -220,7 +231,8 @@ SubsonicNode playlist_node(const char* name, const Playlist& p, bool list) {
 
 SubsonicNode full_playlist(Call& c, const Playlist& p) {
   SubsonicNode n = playlist_node("playlist", p, false);
-  for (const auto& t : ok_or_fail(c.m.catalog().tracks(p.track_ids))) song_into(n.add("entry", true), t);
+  for (const auto& t : ok_or_fail(c.m.catalog().tracks(p.track_ids)))
+    song_into(n.add("entry", true), t);
   return n;
 }
 
@@ -266,7 +278,8 @@ std::map<std::string, Method, std::less<>> methods() {
     n.set("ignoredArticles", "");
     if (!id3) n.set("lastModified", std::int64_t{0});
     std::map<std::string, std::vector<Artist>> by_letter;
-    for (auto& a : ok_or_fail(c.m.catalog().artists())) by_letter[index_letter(a.name)].push_back(std::move(a));
+    for (auto& a : ok_or_fail(c.m.catalog().artists()))
+      by_letter[index_letter(a.name)].push_back(std::move(a));
     for (const auto& [letter, list] : by_letter) {
       auto& idx = n.add("index", true);
       idx.set("name", letter);
@@ -280,14 +293,16 @@ std::map<std::string, Method, std::less<>> methods() {
     const Id id = id_param(c.params.required("id"));
     SubsonicNode n("artist");
     artist_into(n, ok_or_fail(c.m.catalog().artist(id)));
-    for (const auto& a : ok_or_fail(c.m.catalog().artist_albums(id))) album_into(n.add("album", true), a);
+    for (const auto& a : ok_or_fail(c.m.catalog().artist_albums(id)))
+      album_into(n.add("album", true), a);
     return ok(c, n);
   };
   m["getAlbum"] = [](Call& c) {
     const Id id = id_param(c.params.required("id"));
     SubsonicNode n("album");
     album_into(n, ok_or_fail(c.m.catalog().album(id)));
-    for (const auto& t : ok_or_fail(c.m.catalog().album_tracks(id))) song_into(n.add("song", true), t);
+    for (const auto& t : ok_or_fail(c.m.catalog().album_tracks(id)))
+      song_into(n.add("song", true), t);
     return ok(c, n);
   };
   m["getSong"] = [](Call& c) {
@@ -312,7 +327,8 @@ std::map<std::string, Method, std::less<>> methods() {
     SubsonicNode n("albumList2");
     if (type == "starred") {
       Starred s = ok_or_fail(c.m.listening().starred(c.user.user_id));
-      for (std::size_t i = q.offset; i < s.albums.size() && i < static_cast<std::size_t>(q.offset + q.size); ++i) {
+      for (std::size_t i = q.offset;
+           i < s.albums.size() && i < static_cast<std::size_t>(q.offset + q.size); ++i) {
         if (auto a = c.m.catalog().album(s.albums[i])) album_into(n.add("album", true), *a);
       }
       return ok(c, n);
@@ -342,9 +358,9 @@ std::map<std::string, Method, std::less<>> methods() {
   };
   m["getRandomSongs"] = [](Call& c) {
     SubsonicNode n("randomSongs");
-    auto tracks = ok_or_fail(c.m.catalog().random_tracks(static_cast<int>(c.params.integer("size", 10)),
-                                                         c.params.get("genre").value_or(""),
-                                                         c.params.integer("fromYear", 0), c.params.integer("toYear", 0)));
+    auto tracks = ok_or_fail(c.m.catalog().random_tracks(
+        static_cast<int>(c.params.integer("size", 10)), c.params.get("genre").value_or(""),
+        c.params.integer("fromYear", 0), c.params.integer("toYear", 0)));
     for (const auto& t : tracks) song_into(n.add("song", true), t);
     return ok(c, n);
   };
@@ -401,7 +417,8 @@ std::map<std::string, Method, std::less<>> methods() {
     return file(c, p, p.extension() == ".png" ? "image/png" : "image/jpeg");
   };
   m["getPlaylists"] = [](Call& c) {
-    if (auto u = c.params.get("username"); u && *u != c.user.handle) fail(50, "Only your own playlists.");
+    if (auto u = c.params.get("username"); u && *u != c.user.handle)
+      fail(50, "Only your own playlists.");
     SubsonicNode n("playlists");
     for (const auto& p : ok_or_fail(c.m.playlists().list(c.user.user_id, true))) {
       n.children.push_back(playlist_node("playlist", p, true));
@@ -409,7 +426,8 @@ std::map<std::string, Method, std::less<>> methods() {
     return ok(c, n);
   };
   m["getPlaylist"] = [](Call& c) {
-    return ok(c, full_playlist(c, ok_or_fail(c.m.playlists().get(c.user.user_id, id_param(c.params.required("id"))))));
+    return ok(c, full_playlist(c, ok_or_fail(c.m.playlists().get(
+                                      c.user.user_id, id_param(c.params.required("id"))))));
   };
   m["createPlaylist"] = [](Call& c) {
     const auto songs = ids_of(c.params.all("songId"));
@@ -417,9 +435,11 @@ std::map<std::string, Method, std::less<>> methods() {
       PlaylistEdit edit;
       edit.replace = songs;
       if (auto name = c.params.get("name")) edit.name = *name;
-      return ok(c, full_playlist(c, ok_or_fail(c.m.playlists().edit(c.user.user_id, id_param(*existing), edit))));
+      return ok(c, full_playlist(c, ok_or_fail(c.m.playlists().edit(c.user.user_id,
+                                                                    id_param(*existing), edit))));
     }
-    return ok(c, full_playlist(c, ok_or_fail(c.m.playlists().create(c.user.user_id, c.params.required("name"), songs))));
+    return ok(c, full_playlist(c, ok_or_fail(c.m.playlists().create(
+                                      c.user.user_id, c.params.required("name"), songs))));
   };
   m["updatePlaylist"] = [](Call& c) {
     PlaylistEdit edit;
@@ -434,7 +454,9 @@ std::map<std::string, Method, std::less<>> methods() {
         fail(0, "songIndexToRemove is not a number.");
       }
     }
-    ok_or_fail(c.m.playlists().edit(c.user.user_id, id_param(c.params.required("playlistId")), edit).status());
+    ok_or_fail(c.m.playlists()
+                   .edit(c.user.user_id, id_param(c.params.required("playlistId")), edit)
+                   .status());
     return ok(c, std::nullopt);
   };
   m["deletePlaylist"] = [](Call& c) {
@@ -444,7 +466,8 @@ std::map<std::string, Method, std::less<>> methods() {
   auto star = [](Call& c, bool on) {
     auto apply = [&](StarKind kind, const char* key) {
       for (Id id : ids_of(c.params.all(key))) {
-        ok_or_fail(on ? c.m.listening().star(c.user.user_id, kind, id) : c.m.listening().unstar(c.user.user_id, kind, id));
+        ok_or_fail(on ? c.m.listening().star(c.user.user_id, kind, id)
+                      : c.m.listening().unstar(c.user.user_id, kind, id));
       }
     };
     apply(StarKind::kTrack, "id");
@@ -463,7 +486,8 @@ std::map<std::string, Method, std::less<>> methods() {
     for (Id id : s.albums) {
       if (auto a = c.m.catalog().album(id)) album_into(n.add("album", true), *a);
     }
-    for (const auto& t : ok_or_fail(c.m.catalog().tracks(s.tracks))) song_into(n.add("song", true), t, s.tracks);
+    for (const auto& t : ok_or_fail(c.m.catalog().tracks(s.tracks)))
+      song_into(n.add("song", true), t, s.tracks);
     return ok(c, n);
   };
   m["scrobble"] = [](Call& c) {
@@ -533,7 +557,8 @@ SubsonicUser authenticate(const Params& p, AppPasswords& passwords) {
   return *r;
 }
 
-Response dispatch(Request& req, MusicModule& m, const std::map<std::string, Method, std::less<>>& table) {
+Response dispatch(Request& req, MusicModule& m,
+                  const std::map<std::string, Method, std::less<>>& table) {
   Params params(req);
   const SubsonicFormat format = format_of(params);
   std::string_view name = req.param("method");
@@ -564,8 +589,10 @@ void mount_subsonic_routes(net::Router& router, MusicModule& m) {
   // Subsonic clients authenticate in the parameters, not with riff sessions.
   net::RouteOptions options;
   options.auth = net::Auth::kNone;
-  router.get("/rest/{method*}", [&m, table](Request& req) { return dispatch(req, m, *table); }, options);
-  router.post("/rest/{method*}", [&m, table](Request& req) { return dispatch(req, m, *table); }, options);
+  router.get(
+      "/rest/{method*}", [&m, table](Request& req) { return dispatch(req, m, *table); }, options);
+  router.post(
+      "/rest/{method*}", [&m, table](Request& req) { return dispatch(req, m, *table); }, options);
 }
 
 }  // namespace riff::music

@@ -31,7 +31,10 @@ TEST(SubsonicAuth, PasswordParameterMayBeHexEncoded) {
 SubsonicNode sample() {
   SubsonicNode album("album");
   album.set("id", "7").set("name", "A & B <live>").set("songCount", 2).set("starred", true);
-  album.add("song", true).set("id", "1").set("title", "One").set_array("isrc", {std::string("USRC17607839")});
+  album.add("song", true)
+      .set("id", "1")
+      .set("title", "One")
+      .set_array("isrc", {std::string("USRC17607839")});
   album.add("song", true).set("id", "2").set("title", "Two");
   album.children[0].add("replayGain").set("trackGain", 4.5);
   return album;
@@ -39,12 +42,14 @@ SubsonicNode sample() {
 
 TEST(SubsonicResponse, XmlHasTheEnvelopeAttributesAndEscapes) {
   const std::string xml = render_ok({sample()}, SubsonicFormat::kXml);
-  EXPECT_NE(xml.find("<subsonic-response xmlns=\"http://subsonic.org/restapi\" status=\"ok\" version=\"1.16.1\" "
+  EXPECT_NE(xml.find("<subsonic-response xmlns=\"http://subsonic.org/restapi\" status=\"ok\" "
+                     "version=\"1.16.1\" "
                      "type=\"riff\" serverVersion=\"0.1.0\" openSubsonic=\"true\">"),
             std::string::npos)
       << xml;
   EXPECT_NE(xml.find("name=\"A &amp; B &lt;live&gt;\""), std::string::npos) << xml;
-  EXPECT_NE(xml.find("<song id=\"1\" title=\"One\"><isrc>USRC17607839</isrc><replayGain trackGain=\"4.5000\"/></song>"),
+  EXPECT_NE(xml.find("<song id=\"1\" title=\"One\"><isrc>USRC17607839</isrc><replayGain "
+                     "trackGain=\"4.5000\"/></song>"),
             std::string::npos)
       << xml;
   EXPECT_NE(xml.find("<song id=\"2\" title=\"Two\"/>"), std::string::npos) << xml;
@@ -74,15 +79,18 @@ TEST(SubsonicResponse, OneListMemberIsStillAnArrayAndTextIsValue) {
   const auto& list = v.at("subsonic-response").at("genres").at("genre").as_array();
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].at("value").as_string(), "Rock");
-  EXPECT_NE(render_ok({genres}, SubsonicFormat::kXml).find("<genre songCount=\"3\">Rock</genre>"), std::string::npos);
+  EXPECT_NE(render_ok({genres}, SubsonicFormat::kXml).find("<genre songCount=\"3\">Rock</genre>"),
+            std::string::npos);
 }
 
 TEST(SubsonicResponse, ErrorsCarryCodeAndMessage) {
-  const auto v = boost::json::parse(render_error(40, "Wrong username or password.", SubsonicFormat::kJson));
+  const auto v =
+      boost::json::parse(render_error(40, "Wrong username or password.", SubsonicFormat::kJson));
   const auto& r = v.at("subsonic-response").as_object();
   EXPECT_EQ(r.at("status").as_string(), "failed");
   EXPECT_EQ(r.at("error").at("code").as_int64(), 40);
-  EXPECT_NE(render_error(70, "x", SubsonicFormat::kXml).find("<error code=\"70\" message=\"x\"/>"), std::string::npos);
+  EXPECT_NE(render_error(70, "x", SubsonicFormat::kXml).find("<error code=\"70\" message=\"x\"/>"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -25,7 +25,11 @@ constexpr std::size_t kMaxCoverBytes = 10 << 20;
 /// Length of the valid UTF-8 sequence starting at s[i], or 0.
 std::size_t utf8_seq(std::string_view s, std::size_t i) {
   const auto b = static_cast<unsigned char>(s[i]);
-  std::size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+  std::size_t n = b < 0x80           ? 1
+                  : (b >> 5) == 0x6  ? 2
+                  : (b >> 4) == 0xE  ? 3
+                  : (b >> 3) == 0x1E ? 4
+                                     : 0;
   if (n == 0 || i + n > s.size()) return 0;
   for (std::size_t k = 1; k < n; ++k) {
     if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
@@ -33,8 +37,8 @@ std::size_t utf8_seq(std::string_view s, std::size_t i) {
   if (n == 2 && b < 0xC2) return 0;  // overlong
   if (n == 3) {
     const auto b1 = static_cast<unsigned char>(s[i + 1]);
-    if (b == 0xE0 && b1 < 0xA0) return 0;                 // overlong
-    if (b == 0xED && b1 >= 0xA0) return 0;                // surrogates
+    if (b == 0xE0 && b1 < 0xA0) return 0;   // overlong
+    if (b == 0xED && b1 >= 0xA0) return 0;  // surrogates
   }
   if (n == 4) {
     const auto b1 = static_cast<unsigned char>(s[i + 1]);
@@ -43,7 +47,9 @@ std::size_t utf8_seq(std::string_view s, std::size_t i) {
   return n;
 }
 
-std::string to_utf8(const TagLib::String& s) { return s.to8Bit(true); }
+std::string to_utf8(const TagLib::String& s) {
+  return s.to8Bit(true);
+}
 
 std::string first_property(const TagLib::PropertyMap& props, const char* key) {
   auto it = props.find(key);
@@ -86,7 +92,8 @@ std::optional<EmbeddedCover> from_id3v2(TagLib::ID3v2::Tag* tag) {
 
 std::optional<EmbeddedCover> cover_of(TagLib::File* file) {
   if (auto* f = dynamic_cast<TagLib::MPEG::File*>(file)) return from_id3v2(f->ID3v2Tag(false));
-  if (auto* f = dynamic_cast<TagLib::FLAC::File*>(file)) return from_flac_pictures(f->pictureList());
+  if (auto* f = dynamic_cast<TagLib::FLAC::File*>(file))
+    return from_flac_pictures(f->pictureList());
   if (auto* f = dynamic_cast<TagLib::Ogg::Vorbis::File*>(file)) {
     return f->tag() ? from_flac_pictures(f->tag()->pictureList()) : std::nullopt;
   }
@@ -188,11 +195,12 @@ std::vector<std::string> split_artists(std::string_view s) {
 }
 
 std::string sniff_image(std::string_view b) {
-  if (b.size() > 3 && static_cast<unsigned char>(b[0]) == 0xFF && static_cast<unsigned char>(b[1]) == 0xD8 &&
-      static_cast<unsigned char>(b[2]) == 0xFF) {
+  if (b.size() > 3 && static_cast<unsigned char>(b[0]) == 0xFF &&
+      static_cast<unsigned char>(b[1]) == 0xD8 && static_cast<unsigned char>(b[2]) == 0xFF) {
     return "image/jpeg";
   }
-  if (b.size() > 8 && b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8)) return "image/png";
+  if (b.size() > 8 && b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8))
+    return "image/png";
   return {};
 }
 
@@ -206,7 +214,8 @@ TagRead read_tags(const std::filesystem::path& path) {
   if (auto it = props.find("ARTISTS"); it != props.end() && !it->second.isEmpty()) {
     for (const auto& a : it->second) {
       for (auto& name : split_artists(to_utf8(a))) {
-        if (std::find(t.artists.begin(), t.artists.end(), name) == t.artists.end()) t.artists.push_back(name);
+        if (std::find(t.artists.begin(), t.artists.end(), name) == t.artists.end())
+          t.artists.push_back(name);
       }
     }
   }
@@ -214,7 +223,8 @@ TagRead read_tags(const std::filesystem::path& path) {
     if (auto it = props.find("ARTIST"); it != props.end()) {
       for (const auto& a : it->second) {
         for (auto& name : split_artists(to_utf8(a))) {
-          if (std::find(t.artists.begin(), t.artists.end(), name) == t.artists.end()) t.artists.push_back(name);
+          if (std::find(t.artists.begin(), t.artists.end(), name) == t.artists.end())
+            t.artists.push_back(name);
         }
       }
     }

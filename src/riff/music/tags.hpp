@@ -29,7 +29,7 @@ struct AudioTags {
 };
 
 struct EmbeddedCover {
-  std::string mime;   // "image/jpeg" or "image/png"
+  std::string mime;  // "image/jpeg" or "image/png"
   std::string bytes;
 };
 
