@@ -69,7 +69,7 @@ int run_riff(const EvalRecsOptions& o, const Interactions& train, const Interact
             const auto u = model.user_vector(viewer_id(users[n]));
             std::copy(u.begin(), u.end(), block.begin() + n * d);
           }
-          scores = model.score_matrix(block, item_matrix);
+          model.score_matrix(block, item_matrix, scores);
         },
         o.k, o.threads, 64);
     print_result("riff", epoch, r, o.k, train_s, seconds_since(t0));

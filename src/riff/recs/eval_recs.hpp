@@ -29,8 +29,8 @@ struct EvalRecsOptions {
   float l2 = 0.0f;
   int negatives = 256;
   int batch_size = 512;
-  float margin = 0.4f;
-  float negative_weight = 1.0f;
+  float margin = 0.7f;
+  float negative_weight = 20.0f;
   float init_stddev = 0.1f;
   // bpr
   float bpr_learning_rate = 0.05f;

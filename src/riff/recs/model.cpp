@@ -338,7 +338,8 @@ void Model::learn(std::span<const Event> events, const ItemFeatures& features) {
     for (std::size_t i = 0; i < lessons.size(); ++i) {
       const Lesson& l = lessons[i];
       const auto [ui, ii] = at[i];
-      if (l.weight >= 0 || unorm[ui] == 0 || vnorm[ii] == 0 || cos_of[i] <= options_.margin) continue;
+      if (l.weight >= 0 || unorm[ui] == 0 || vnorm[ii] == 0 || cos_of[i] <= options_.hard_negative_margin)
+        continue;
       const float g = -l.weight * options_.hard_negative_weight;
       dU.row(ui) += g * V.row(ii);
       dV.row(ii) += g * U.row(ui);
@@ -441,10 +442,10 @@ ItemMatrix Model::item_matrix(std::span<const Id> videos, const ItemFeatures& fe
   return out;
 }
 
-std::vector<float> Model::score_matrix(std::span<const float> users, const ItemMatrix& items) const {
+void Model::score_matrix(std::span<const float> users, const ItemMatrix& items,
+                         std::span<float> out) const {
   const int d = options_.dim;
   const int n = static_cast<int>(users.size() / d), k = static_cast<int>(items.videos.size());
-  std::vector<float> out(static_cast<std::size_t>(n) * k);
   gemm_abt(users.data(), n, items.vectors.data(), k, d, out.data());
   std::array<float, kHeads> alpha, beta;
   {
@@ -452,19 +453,30 @@ std::vector<float> Model::score_matrix(std::span<const float> users, const ItemM
     alpha = impl_->alpha;
     beta = impl_->beta;
   }
-  Eigen::Map<Eigen::Array<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> S(out.data(), n, k);
-  Eigen::Map<const Eigen::Array<float, Eigen::Dynamic, kHeads, Eigen::RowMajor>> bias(items.biases.data(), k, kHeads);
   using Array = Eigen::Array<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  Array total = Array::Zero(n, k), z(n, k);
+  Eigen::Map<Array> S(out.data(), n, k);
+  Eigen::Map<const Eigen::Array<float, Eigen::Dynamic, kHeads, Eigen::RowMajor>> bias(items.biases.data(), k, kHeads);
+  // sigmoid(x) = (1 + tanh(x / 2)) / 2: Eigen's vectorized tanh is cheaper
+  // than exp and a division, and this loop is most of an evaluation's time.
+  thread_local Array total, z;
+  total.setZero(n, k);
+  z.resize(n, k);
+  float constant = 0.0f;
   for (int h = 0; h < kHeads; ++h) {
     const float w = options_.head_weights[h];
     if (w == 0) continue;
-    const Eigen::Array<float, 1, Eigen::Dynamic> offset = bias.col(h).transpose() + beta[h];
-    z = alpha[h] * S;
+    const Eigen::Array<float, 1, Eigen::Dynamic> offset = 0.5f * (bias.col(h).transpose() + beta[h]);
+    z = (0.5f * alpha[h]) * S;
     z.rowwise() += offset;
-    total += w * (1.0f + (-z).exp()).inverse();
+    total += (0.5f * w) * z.tanh();
+    constant += 0.5f * w;
   }
-  S = total;
+  S = total + constant;
+}
+
+std::vector<float> Model::score_matrix(std::span<const float> users, const ItemMatrix& items) const {
+  std::vector<float> out(users.size() / options_.dim * items.videos.size());
+  score_matrix(users, items, out);
   return out;
 }
 

@@ -83,7 +83,7 @@ struct ModelOptions {
   float init_stddev = 0.1f;
 
   /// Row-wise Adagrad on the embeddings.
-  float learning_rate = 0.5f;
+  float learning_rate = 0.05f;
   float l2 = 0.0f;
   /// learn() cuts its input into batches of this many events; each batch
   /// shares `negatives` videos sampled uniformly from the videos seen so far
@@ -93,9 +93,11 @@ struct ModelOptions {
   float popular_negative_share = 0.0f;
   /// Cosine contrastive loss: a negative costs relu(c - margin), weighted
   /// by negative_weight / negatives per positive; a hard negative (skip,
-  /// not interested) by hard_negative_weight.
-  float margin = 0.4f;
-  float negative_weight = 1.0f;
+  /// not interested) costs relu(c - hard_negative_margin) x hard_negative_weight:
+  /// a rejected video is pushed further away than an unseen one.
+  float margin = 0.7f;
+  float negative_weight = 20.0f;
+  float hard_negative_margin = 0.0f;
   float hard_negative_weight = 1.0f;
 
   float head_learning_rate = 0.02f;
@@ -148,6 +150,8 @@ class Model {
   /// Scores of every video in `items` for viewers whose unit vectors are the
   /// rows of `users` (n x dim, row-major): returns n x items.videos.size().
   std::vector<float> score_matrix(std::span<const float> users, const ItemMatrix& items) const;
+  /// The same into `out` (n x items.videos.size()), without allocating.
+  void score_matrix(std::span<const float> users, const ItemMatrix& items, std::span<float> out) const;
 
   /// Videos seen in events (and not expired): what negatives are drawn from.
   std::vector<Id> known_videos() const;
