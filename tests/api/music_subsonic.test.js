@@ -166,6 +166,16 @@ describe('Subsonic API through subsonic-api', () => {
     assert.deepEqual(found.searchResult3.song.map((s) => s.title), ['Second Wind']);
     const missing = await api.getSong({ id: '1234' });
     assert.equal(missing.error.code, 70);
+
+    // The folder-style (non-ID3) methods older clients use.
+    const dir = await ok(api.getMusicDirectory({ id: ada.id }), 'getMusicDirectory artist');
+    assert.deepEqual(dir.directory.child.map((x) => [x.title, x.isDir]), [['Sines', true]]);
+    const songs = await ok(api.getMusicDirectory({ id: dir.directory.child[0].id }), 'getMusicDirectory album');
+    assert.deepEqual(songs.directory.child.map((x) => x.title), ['First Light', 'Second Wind']);
+    assert.equal((await ok(api.getAlbumList({ type: 'newest' }), 'getAlbumList')).albumList.album.length, 1);
+    assert.equal((await ok(api.search2({ query: 'light' }), 'search2')).searchResult2.song[0].title, 'First Light');
+    assert.equal((await ok(api.getScanStatus(), 'getScanStatus')).scanStatus.count, 2);
+    await ok(api.getArtistInfo2({ id: ada.id }), 'getArtistInfo2 answers (empty)');
   });
 
   test('stream sends AAC bytes with ranges; cover art is a picture; download is premium-only', async () => {
@@ -225,6 +235,7 @@ describe('Subsonic API through subsonic-api', () => {
     let starred = await ok(api.getStarred2(), 'getStarred2');
     assert.deepEqual(starred.starred2.song.map((s) => s.id), [a.id]);
     assert.equal(starred.starred2.album.length, 1);
+    assert.equal((await ok(api.getStarred(), 'getStarred')).starred.song.length, 1);
     await ok(api.unstar({ id: a.id }), 'unstar');
     starred = await ok(api.getStarred2(), 'getStarred2 after unstar');
     assert.equal(starred.starred2.song, undefined);

@@ -275,6 +275,11 @@ Result<std::vector<Genre>> Catalog::genres() {
   return out;
 }
 
+Result<std::int64_t> Catalog::track_count() {
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows, db_.query("SELECT COUNT(*) FROM music_tracks"));
+  return rows[0].i64(0);
+}
+
 fs::path Catalog::tier_path(Id track_id, int kbps) const {
   return dir_ / "tracks" / id_to_string(track_id) / ("a" + std::to_string(kbps) + ".m4a");
 }

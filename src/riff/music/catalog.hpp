@@ -67,6 +67,7 @@ class Catalog {
                                            std::int64_t from_year, std::int64_t to_year);
   Result<SearchResult> search(const SearchQuery& q);
   Result<std::vector<Genre>> genres();
+  Result<std::int64_t> track_count();
 
   /// <music_dir>/tracks/<id>/a<kbps>.m4a
   std::filesystem::path tier_path(Id track_id, int kbps) const;

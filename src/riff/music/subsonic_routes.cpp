@@ -319,12 +319,12 @@ std::map<std::string, Method, std::less<>> methods() {
     }
     return ok(c, n);
   };
-  m["getAlbumList2"] = [](Call& c) {
+  auto album_list = [](Call& c, const char* root) {
     const std::string type = c.params.required("type");
     AlbumListQuery q;
     q.size = static_cast<int>(std::clamp<std::int64_t>(c.params.integer("size", 10), 1, 500));
     q.offset = static_cast<int>(std::max<std::int64_t>(0, c.params.integer("offset", 0)));
-    SubsonicNode n("albumList2");
+    SubsonicNode n(root);
     if (type == "starred") {
       Starred s = ok_or_fail(c.m.listening().starred(c.user.user_id));
       for (std::size_t i = q.offset;
@@ -364,7 +364,7 @@ std::map<std::string, Method, std::less<>> methods() {
     for (const auto& t : tracks) song_into(n.add("song", true), t);
     return ok(c, n);
   };
-  m["search3"] = [](Call& c) {
+  auto search = [](Call& c, const char* root) {
     SearchQuery q;
     q.text = c.params.get("query").value_or("");
     if (q.text == "\"\"" || q.text == "*") q.text.clear();  // clients' ways of saying "everything"
@@ -375,7 +375,7 @@ std::map<std::string, Method, std::less<>> methods() {
     q.track_count = static_cast<int>(c.params.integer("songCount", 20));
     q.track_offset = static_cast<int>(c.params.integer("songOffset", 0));
     SearchResult r = ok_or_fail(c.m.catalog().search(q));
-    SubsonicNode n("searchResult3");
+    SubsonicNode n(root);
     for (const auto& a : r.artists) artist_into(n.add("artist", true), a);
     for (const auto& a : r.albums) album_into(n.add("album", true), a);
     for (const auto& t : r.tracks) song_into(n.add("song", true), t);
@@ -477,9 +477,9 @@ std::map<std::string, Method, std::less<>> methods() {
   };
   m["star"] = [star](Call& c) { return star(c, true); };
   m["unstar"] = [star](Call& c) { return star(c, false); };
-  m["getStarred2"] = [](Call& c) {
+  auto starred = [](Call& c, const char* root) {
     Starred s = ok_or_fail(c.m.listening().starred(c.user.user_id));
-    SubsonicNode n("starred2");
+    SubsonicNode n(root);
     for (Id id : s.artists) {
       if (auto a = c.m.catalog().artist(id)) artist_into(n.add("artist", true), *a);
     }
@@ -525,6 +525,47 @@ std::map<std::string, Method, std::less<>> methods() {
     n.set_array("folder", {std::int64_t{1}});
     return ok(c, n);
   };
+  m["getAlbumList2"] = [album_list](Call& c) { return album_list(c, "albumList2"); };
+  m["getAlbumList"] = [album_list](Call& c) { return album_list(c, "albumList"); };
+  m["search3"] = [search](Call& c) { return search(c, "searchResult3"); };
+  m["search2"] = [search](Call& c) { return search(c, "searchResult2"); };
+  m["getStarred2"] = [starred](Call& c) { return starred(c, "starred2"); };
+  m["getStarred"] = [starred](Call& c) { return starred(c, "starred"); };
+  // Folder browsing for clients without ID3 support: artist -> albums -> songs.
+  m["getMusicDirectory"] = [](Call& c) {
+    const Id id = id_param(c.params.required("id"));
+    SubsonicNode n("directory");
+    if (auto artist = c.m.catalog().artist(id)) {
+      n.set("id", id_to_string(artist->id)).set("name", artist->name);
+      for (const auto& a : ok_or_fail(c.m.catalog().artist_albums(id))) {
+        album_into(n.add("child", true), a).set("parent", id_to_string(artist->id));
+      }
+      return ok(c, n);
+    }
+    const Album album = ok_or_fail(c.m.catalog().album(id));
+    n.set("id", id_to_string(album.id))
+        .set("name", album.title)
+        .set("parent", id_to_string(album.artist_id));
+    for (const auto& t : ok_or_fail(c.m.catalog().album_tracks(id)))
+      song_into(n.add("child", true), t);
+    return ok(c, n);
+  };
+  m["getScanStatus"] = [](Call& c) {
+    SubsonicNode n("scanStatus");
+    n.set("scanning", false).set("count", ok_or_fail(c.m.catalog().track_count()));
+    return ok(c, n);
+  };
+  // Asked by common clients; riff has nothing to say yet (empty, not an error).
+  for (const char* name : {"getNowPlaying", "getArtistInfo2", "getArtistInfo", "getAlbumInfo2",
+                           "getAlbumInfo", "getSimilarSongs2", "getSimilarSongs", "getTopSongs"}) {
+    static const std::map<std::string_view, const char*> kRoots = {
+        {"getNowPlaying", "nowPlaying"},     {"getArtistInfo2", "artistInfo2"},
+        {"getArtistInfo", "artistInfo"},     {"getAlbumInfo2", "albumInfo"},
+        {"getAlbumInfo", "albumInfo"},       {"getSimilarSongs2", "similarSongs2"},
+        {"getSimilarSongs", "similarSongs"}, {"getTopSongs", "topSongs"}};
+    const char* root = kRoots.at(name);
+    m[name] = [root](Call& c) { return ok(c, SubsonicNode(root)); };
+  }
   return m;
 }
 
