@@ -171,6 +171,9 @@ int App::import_music(const std::string& dir, bool transcode) {
   cmd.dir = dir;
   cmd.music_dir = fs::path(p.config.data_dir) / "music";
   cmd.transcode = transcode;
+  // As many probes at once as media jobs (0 = one per core).
+  cmd.jobs = p.config.media_jobs > 0 ? p.config.media_jobs
+                                     : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   cmd.limits = {p.config.media_job_cpu_seconds, std::int64_t{p.config.media_job_memory_mb} << 20,
                 p.config.media_job_timeout_seconds};
   return music::run_import_command(*p.db, *p.ids, p.clock, cmd);

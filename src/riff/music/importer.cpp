@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <mutex>
+#include <thread>
 
 #include "riff/music/model.hpp"
 #include "riff/music/tags.hpp"
@@ -147,22 +149,45 @@ Result<ImportReport> Importer::run(const fs::path& dir, const ImportProgress& pr
   ImportReport report;
   report.files = static_cast<std::int64_t>(files.size());
   std::vector<Id> albums;
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    if (progress) progress(static_cast<std::int64_t>(i), report.files, files[i].string());
-    switch (import_file(files[i], report, albums)) {
-      case Outcome::kImported:
-        ++report.imported;
-        break;
-      case Outcome::kUpdated:
-        ++report.updated;
-        break;
-      case Outcome::kUnchanged:
-        ++report.unchanged;
-        break;
-      case Outcome::kFailed:
-        break;
+  std::mutex mu;  // guards report, albums, next and the progress callback
+  std::size_t next = 0;
+  auto work = [&] {
+    for (;;) {
+      std::size_t i;
+      {
+        std::lock_guard lock(mu);
+        if (next >= files.size()) return;
+        i = next++;
+        if (progress) progress(static_cast<std::int64_t>(i), report.files, files[i].string());
+      }
+      ImportReport mine;
+      std::vector<Id> my_albums;
+      const Outcome outcome = import_file(files[i], mine, my_albums);
+      std::lock_guard lock(mu);
+      switch (outcome) {
+        case Outcome::kImported:
+          ++report.imported;
+          break;
+        case Outcome::kUpdated:
+          ++report.updated;
+          break;
+        case Outcome::kUnchanged:
+          ++report.unchanged;
+          break;
+        case Outcome::kFailed:
+          break;
+      }
+      for (auto& f : mine.failures) report.failures.push_back(std::move(f));
+      albums.insert(albums.end(), my_albums.begin(), my_albums.end());
     }
-  }
+  };
+  const int jobs = std::clamp(options_.jobs, 1, 64);
+  std::vector<std::thread> threads;
+  for (int t = 1; t < jobs; ++t) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+  std::sort(report.failures.begin(), report.failures.end(),
+            [](const ImportFailure& a, const ImportFailure& b) { return a.path < b.path; });
   if (progress) progress(report.files, report.files, "");
   std::sort(albums.begin(), albums.end());
   albums.erase(std::unique(albums.begin(), albums.end()), albums.end());

@@ -13,6 +13,11 @@
 //   covers/<album id>.jpg|.png
 //   tmp/   probe outputs before they are moved into place
 //
+// With `jobs` > 1, that many files are probed and recorded at once; each
+// file's rows are written in its own transaction, and artists and albums
+// are merged with ON CONFLICT, so the order of completion does not matter.
+// The failures are reported sorted by path.
+//
 // Not thread-safe: one import at a time per catalog (a CLI run).
 
 #include <cstdint>
@@ -38,6 +43,7 @@ ProbeRunner child_probe_runner(std::filesystem::path riffd, media::ChildLimits l
 struct ImportOptions {
   std::filesystem::path music_dir;
   bool transcode = true;
+  int jobs = 1;  // files probed at once (each its own child)
 };
 
 struct ImportFailure {

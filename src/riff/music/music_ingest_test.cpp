@@ -184,14 +184,14 @@ class MusicImporterTest : public MusicIngestTest {
     ASSERT_TRUE(db_->migrate(m)) << "migrate";
   }
 
-  Result<ImportReport> import(int* probes = nullptr) {
+  Result<ImportReport> import(int* probes = nullptr, int jobs = 1) {
     Importer importer(
         *db_, ids_, clock_,
         [probes](const ProbeSpec& spec) {
           if (probes) ++*probes;
           return run_probe(spec);
         },
-        ImportOptions{dir_ / "music", true});
+        ImportOptions{dir_ / "music", true, jobs});
     return importer.run(dir_ / "lib");
   }
 
@@ -242,6 +242,24 @@ TEST_F(MusicImporterTest, ReimportSkipsUnchangedFilesAndRereadsChangedOnes) {
   EXPECT_EQ(fourth->updated, 1);
   EXPECT_EQ(count("SELECT id FROM music_tracks WHERE title = 'Uno'"), id_before);
   EXPECT_EQ(count("SELECT COUNT(*) FROM music_tracks"), 2);
+}
+
+TEST_F(MusicImporterTest, ParallelImportRecordsEveryFileOnceAndMergesArtistsAndAlbums) {
+  for (int i = 0; i < 6; ++i) {
+    tone("t" + std::to_string(i) + ".mp3", 1,
+         "-metadata title=T" + std::to_string(i) + " -metadata artist=A" + std::to_string(i % 2) +
+             " -metadata album=Shared -metadata album_artist=Various");
+  }
+  std::ofstream(dir_ / "lib" / "z-broken.flac") << "junk";
+  std::ofstream(dir_ / "lib" / "a-broken.flac") << "junk";
+  auto r = import(nullptr, 3);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(r->imported, 6);
+  ASSERT_EQ(r->failures.size(), 2u);
+  EXPECT_LT(r->failures[0].path, r->failures[1].path) << "failures are reported in path order";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM music_tracks"), 6);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM music_albums"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM music_artists"), 3);  // A0, A1, Various
 }
 
 }  // namespace
