@@ -9,9 +9,11 @@
 #   - riffd music import (plus AAC 96/160/320 kbit/s faststart MP4) against
 #     one ffmpeg per file measuring loudness and writing the same three files;
 #   - a re-import of the unchanged folder (incremental: nothing is decoded).
-# Both sides run one file at a time, one process per file.
+# Both sides run JOBS files at once (default: one per core), one process per
+# file: riffd with --media-jobs, ffmpeg through xargs -P.
 source "$(dirname "$0")/lib.sh"
 TRACKS=${TRACKS:-100}
+JOBS=${JOBS:-$(nproc)}
 TRACK_SECONDS=${TRACK_SECONDS:-30}
 
 bench_workdir
@@ -27,25 +29,26 @@ for ((i = 0; i < TRACKS; i++)); do
     -metadata track=$((i % 12 + 1)) -metadata date=2024 "${codec[@]}" "$lib/$(printf %04d $i).$ext"
 done
 
-ffmpeg_loudness() {
-  for f in "$lib"/*; do
-    ffmpeg -v error -nostats -i "$f" -af ebur128=peak=true -f null - 2>/dev/null
-  done
+ffmpeg_one_loudness() {
+  ffmpeg -v error -nostats -i "$1" -af ebur128=peak=true -f null - 2>/dev/null
 }
-ffmpeg_full() {
-  local out=$work/ref
-  for f in "$lib"/*; do
-    rm -rf "$out" && mkdir -p "$out"
-    ffmpeg -v error -nostats -y -i "$f" -filter_complex \
-      "[0:a]aresample=44100,aformat=channel_layouts=stereo,asplit=4[a][b][c][d];[d]ebur128=peak=true[m]" \
-      -map "[a]" -c:a aac -b:a 96k -movflags +faststart "$out/a96.m4a" \
-      -map "[b]" -c:a aac -b:a 160k -movflags +faststart "$out/a160.m4a" \
-      -map "[c]" -c:a aac -b:a 320k -movflags +faststart "$out/a320.m4a" \
-      -map "[m]" -f null - 2>/dev/null
-  done
+ffmpeg_one_full() {
+  local out
+  out=$(mktemp -d "$work/ref.XXXXXX")
+  ffmpeg -v error -nostats -y -i "$1" -filter_complex \
+    "[0:a]aresample=44100,aformat=channel_layouts=stereo,asplit=4[a][b][c][d];[d]ebur128=peak=true[m]" \
+    -map "[a]" -c:a aac -b:a 96k -movflags +faststart "$out/a96.m4a" \
+    -map "[b]" -c:a aac -b:a 160k -movflags +faststart "$out/a160.m4a" \
+    -map "[c]" -c:a aac -b:a 320k -movflags +faststart "$out/a320.m4a" \
+    -map "[m]" -f null - 2>/dev/null
+  rm -rf "$out"
 }
+export -f ffmpeg_one_loudness ffmpeg_one_full
+export work
+ffmpeg_loudness() { printf '%s\0' "$lib"/* | xargs -0 -P "$JOBS" -n 1 bash -c 'ffmpeg_one_loudness "$0"'; }
+ffmpeg_full() { printf '%s\0' "$lib"/* | xargs -0 -P "$JOBS" -n 1 bash -c 'ffmpeg_one_full "$0"'; }
 riff_import() {  # riff_import DATA_DIR [--no-transcode]
-  "$RIFFD" music import "$lib" --data-dir "$1" ${2:-} >"$work/import.out" 2>/dev/null || {
+  "$RIFFD" music import "$lib" --data-dir "$1" --media-jobs "$JOBS" ${2:-} >"$work/import.out" 2>/dev/null || {
     cat "$work/import.out" >&2
     exit 1
   }
@@ -67,7 +70,7 @@ tail -n1 "$work/import.out"
 
 echo
 machine_line
-echo "$TRACKS tracks of ${TRACK_SECONDS} s (half FLAC, half MP3), one file at a time"
+echo "$TRACKS tracks of ${TRACK_SECONDS} s (half FLAC, half MP3), $JOBS files at a time"
 printf '%-44s %10s %10s %8s\n' "" "ffmpeg s" "riffd s" "ratio"
 ratio() { awk -v r="$1" -v f="$2" 'BEGIN {printf "%.2fx", r / f}'; }
 printf '%-44s %10s %10s %8s\n' "tags + loudness (--no-transcode)" "$f_loud" "$r_loud" "$(ratio "$r_loud" "$f_loud")"
