@@ -281,6 +281,24 @@ describe('streaming rules on /api/v1', () => {
     const freeBytes = (await sub.arrayBuffer()).byteLength;
     assert.ok(freeBytes < 35 * 170_000 / 8, `free Subsonic stream of ${freeBytes} bytes is not 320 kbit/s`);
 
+    // HLS audio: the master lists only the free tiers; the 320 playlist is refused.
+    const master = await listener.get(`/api/v1/tracks/${id}/hls/master.m3u8`);
+    expectStatus(master, 200);
+    assert.match(master.text, /^#EXTM3U/);
+    assert.deepEqual([...master.text.matchAll(/^hls(\d+)\/index\.m3u8$/gm)].map((x) => Number(x[1])), [96, 160]);
+    const media = await listener.get(`/api/v1/tracks/${id}/hls/hls160/index.m3u8`);
+    expectStatus(media, 200);
+    assert.match(media.text, /#EXT-X-MAP:URI="init.mp4"/);
+    const segments = [...media.text.matchAll(/^(seg\d+\.m4s)$/gm)].map((x) => x[1]);
+    assert.ok(segments.length >= 5, `a 35 s track in 6 s segments: ${segments}`);
+    const seg = await fetch(`${server.url}/api/v1/tracks/${id}/hls/hls160/${segments[1]}`, {
+      headers: { authorization: `Bearer ${listener.token}` },
+    });
+    assert.equal(seg.status, 200);
+    assert.equal(seg.headers.get('content-type'), 'audio/mp4');
+    assert.equal((await listener.get(`/api/v1/tracks/${id}/hls/hls320/index.m3u8`)).status, 403);
+    assert.equal((await listener.get(`/api/v1/tracks/${id}/hls/hls160/../a320.m4a`)).status, 404);
+
     const anonymous = await fetch(`${server.url}/api/v1/tracks/${id}/stream`);
     assert.equal(anonymous.status, 401);
 
@@ -294,6 +312,8 @@ describe('streaming rules on /api/v1', () => {
     assert.equal(notAdmin.status, 403);
     const premium = await listener.get(`/api/v1/tracks/${id}/stream`);
     assert.equal(premium.headers.get('x-riff-quality'), '320');
+    const premiumMaster = (await listener.get(`/api/v1/tracks/${id}/hls/master.m3u8`)).text;
+    assert.match(premiumMaster, /^hls320\/index\.m3u8$/m);
     const dl = await client({ apiKey: appPassword }).download({ id });
     assert.equal(dl.headers.get('content-type'), 'audio/mpeg', 'premium may download the original');
     assert.equal((await listener.get(`/api/v1/tracks/${id}`)).json.play_count, 0, 'streams did not count');

@@ -284,6 +284,10 @@ fs::path Catalog::tier_path(Id track_id, int kbps) const {
   return dir_ / "tracks" / id_to_string(track_id) / ("a" + std::to_string(kbps) + ".m4a");
 }
 
+fs::path Catalog::hls_dir(Id track_id, int kbps) const {
+  return dir_ / "tracks" / id_to_string(track_id) / ("hls" + std::to_string(kbps));
+}
+
 Result<fs::path> Catalog::cover_path(Id album_id) {
   RIFF_ASSIGN_OR_RETURN(db::Rows rows,
                         db_.query("SELECT cover_path FROM music_albums WHERE id = $1", {album_id}));

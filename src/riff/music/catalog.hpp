@@ -71,6 +71,8 @@ class Catalog {
 
   /// <music_dir>/tracks/<id>/a<kbps>.m4a
   std::filesystem::path tier_path(Id track_id, int kbps) const;
+  /// <music_dir>/tracks/<id>/hls<kbps>/ (index.m3u8, init.mp4, seg*.m4s)
+  std::filesystem::path hls_dir(Id track_id, int kbps) const;
   /// The album's cover file; kNotFound when it has none.
   Result<std::filesystem::path> cover_path(Id album_id);
   /// The file the track was imported from.

@@ -280,6 +280,11 @@ Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& repo
     const std::string name = "a" + std::to_string(tier) + ".m4a";
     fs::rename(tmp / name, track_dir / name, ec);
     if (ec) return failed("storage", "move " + name + ": " + ec.message());
+    const std::string hls = "hls" + std::to_string(tier);
+    if (fs::exists(tmp / hls)) {
+      fs::rename(tmp / hls, track_dir / hls, ec);
+      if (ec) return failed("storage", "move " + hls + ": " + ec.message());
+    }
   }
 
   const std::int64_t now = clock_.now_ms();

@@ -9,7 +9,7 @@
 // skipped after hashing. A file that fails is reported and skipped.
 //
 // Storage under `music_dir` (<data_dir>/music):
-//   tracks/<track id>/a96.m4a, a160.m4a, a320.m4a
+//   tracks/<track id>/a96.m4a, a160.m4a, a320.m4a, hls96/ hls160/ hls320/
 //   covers/<album id>.jpg|.png
 //   tmp/   probe outputs before they are moved into place
 //

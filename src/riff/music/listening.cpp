@@ -53,6 +53,16 @@ Result<StreamChoice> Listening::stream(Id user_id, Id track_id, int requested_kb
   return StreamChoice{catalog_.tier_path(track_id, *tier), *tier};
 }
 
+Result<std::vector<int>> Listening::allowed_tiers(Id user_id, Id track_id) {
+  RIFF_ASSIGN_OR_RETURN(Track t, catalog_.track(track_id));
+  RIFF_ASSIGN_OR_RETURN(Plan p, plan(user_id));
+  std::vector<int> out;
+  for (int k : t.tiers) {
+    if (k <= max_tier(p)) out.push_back(k);
+  }
+  return out;
+}
+
 Result<PlayOutcome> Listening::report_play(Id user_id, Id track_id, std::int64_t ms_played,
                                            const std::string& source) {
   RIFF_ASSIGN_OR_RETURN(Track t, catalog_.track(track_id));

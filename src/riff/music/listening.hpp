@@ -59,6 +59,10 @@ class Listening {
   /// track; kConflict when the track has no streaming tiers.
   Result<StreamChoice> stream(Id user_id, Id track_id, int requested_kbps);
 
+  /// The tiers `user_id` may stream `track_id` at (those within the plan's
+  /// cap), lowest first; empty when the track has none.
+  Result<std::vector<int>> allowed_tiers(Id user_id, Id track_id);
+
   /// Records a reported play; counts it by counts_as_play(). `source` says
   /// where it came from ("api", "subsonic").
   Result<PlayOutcome> report_play(Id user_id, Id track_id, std::int64_t ms_played,

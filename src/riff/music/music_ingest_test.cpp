@@ -116,6 +116,11 @@ TEST_F(MusicIngestTest, ProbeReadsTagsMeasuresLoudnessAndWritesTheTiers) {
     in.read(head, 8);
     EXPECT_EQ(std::string(head + 4, 4), "ftyp") << k;
   }
+  for (int k : r.tiers) {
+    EXPECT_TRUE(fs::exists(dir_ / "out" / ("hls" + std::to_string(k)) / "index.m3u8")) << k;
+    EXPECT_TRUE(fs::exists(dir_ / "out" / ("hls" + std::to_string(k)) / "init.mp4")) << k;
+    EXPECT_TRUE(fs::exists(dir_ / "out" / ("hls" + std::to_string(k)) / "seg000.m4s")) << k;
+  }
   // Higher tiers are bigger files.
   EXPECT_LT(fs::file_size(dir_ / "out" / "a96.m4a"), fs::file_size(dir_ / "out" / "a320.m4a"));
 }

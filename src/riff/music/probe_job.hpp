@@ -9,6 +9,8 @@
 //
 // Files a finished job leaves in out_dir:
 //   a96.m4a, a160.m4a, a320.m4a   AAC-LC stereo 44.1 kHz in MP4, faststart
+//   hls96/, hls160/, hls320/      the same packets as HLS: index.m3u8 (VOD),
+//                                 init.mp4 and 6 s fMP4 segments seg000.m4s...
 //   cover.jpg or cover.png        the embedded picture, when there is one
 
 #include <cstdint>

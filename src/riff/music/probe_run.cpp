@@ -77,6 +77,8 @@ struct TierOut {
   CodecPtr enc;
   OutputPtr mux;
   AVStream* stream = nullptr;
+  OutputPtr hls;  // the same packets as HLS (fMP4 segments) in hls<kbps>/
+  AVStream* hls_stream = nullptr;
 };
 
 TierOut open_tier(const fs::path& dir, int kbps) {
@@ -107,6 +109,28 @@ TierOut open_tier(const fs::path& dir, int kbps) {
   const int err = avformat_write_header(t.mux.get(), &opts);
   av_dict_free(&opts);
   check(err, "write MP4 header");
+
+  // HLS: 6 s CMAF segments with an init segment, a VOD playlist per tier.
+  const fs::path hls_dir = dir / fmt::format("hls{}", kbps);
+  fs::create_directories(hls_dir);
+  raw = nullptr;
+  const std::string playlist = (hls_dir / "index.m3u8").string();
+  check(avformat_alloc_output_context2(&raw, nullptr, "hls", playlist.c_str()), "hls muxer");
+  t.hls.reset(raw);
+  t.hls_stream = avformat_new_stream(t.hls.get(), nullptr);
+  if (!t.hls_stream) fail("out of memory");
+  check(avcodec_parameters_from_context(t.hls_stream->codecpar, t.enc.get()), "stream parameters");
+  t.hls_stream->time_base = t.enc->time_base;
+  AVDictionary* hls_opts = nullptr;
+  av_dict_set(&hls_opts, "hls_time", "6", 0);
+  av_dict_set(&hls_opts, "hls_playlist_type", "vod", 0);
+  av_dict_set(&hls_opts, "hls_segment_type", "fmp4", 0);
+  av_dict_set(&hls_opts, "hls_fmp4_init_filename", "init.mp4", 0);
+  av_dict_set(&hls_opts, "hls_flags", "independent_segments", 0);
+  av_dict_set(&hls_opts, "hls_segment_filename", (hls_dir / "seg%03d.m4s").c_str(), 0);
+  const int hls_err = avformat_write_header(t.hls.get(), &hls_opts);
+  av_dict_free(&hls_opts);
+  check(hls_err, "write HLS header");
   return t;
 }
 
@@ -117,6 +141,11 @@ void encode(TierOut& t, const AVFrame* frame, AVPacket* pkt) {
     const int err = avcodec_receive_packet(t.enc.get(), pkt);
     if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return;
     check(err, "encode AAC");
+    PacketPtr copy(av_packet_clone(pkt));
+    if (!copy) fail("out of memory");
+    av_packet_rescale_ts(copy.get(), t.enc->time_base, t.hls_stream->time_base);
+    copy->stream_index = t.hls_stream->index;
+    check(av_interleaved_write_frame(t.hls.get(), copy.get()), "write HLS segment");
     av_packet_rescale_ts(pkt, t.enc->time_base, t.stream->time_base);
     pkt->stream_index = t.stream->index;
     check(av_interleaved_write_frame(t.mux.get(), pkt), "write " + t.path.filename().string());
@@ -299,6 +328,7 @@ ProbeResult probe(const ProbeSpec& spec) {
     for (auto& t : tiers) {
       encode(t, nullptr, out_pkt.get());
       check(av_write_trailer(t.mux.get()), "finish " + t.path.filename().string());
+      check(av_write_trailer(t.hls.get()), "finish HLS");
       r.tiers.push_back(t.kbps);
     }
   }

@@ -2,7 +2,10 @@
 // tier, reported plays, the listener's plan, and app passwords for
 // Subsonic clients. Handlers parse, call a service and render.
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <filesystem>
 
 #include "riff/core/clock.hpp"
 #include "riff/music/module.hpp"
@@ -62,6 +65,7 @@ json::object track_json(const Track& t) {
       {"duration_ms", t.duration_ms},
       {"qualities", std::move(tiers)},
       {"stream_url", "/api/v1/tracks/" + id + "/stream"},
+      {"hls_url", "/api/v1/tracks/" + id + "/hls/master.m3u8"},
       {"cover_url", t.has_cover
                         ? json::value("/api/v1/albums/" + id_to_string(t.album_id) + "/cover")
                         : json::value(nullptr)},
@@ -155,6 +159,57 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
         if (!r) throw HttpError(404, "not-found", "Not found", "The stream file is missing.");
         r->headers.set("Content-Type", "audio/mp4");
         r->headers.set("X-Riff-Quality", std::to_string(c.kbps));
+        return std::move(*r);
+      },
+      required);
+
+  // HLS audio: a master playlist made per listener with only the tiers the
+  // plan allows, and the tier files behind it (others are refused).
+  router.get(
+      "/api/v1/tracks/{id}/hls/{file*}",
+      [&m](Request& req) {
+        const Id id = path_id(req);
+        const std::string file(req.param("file"));
+        const std::vector<int> allowed =
+            net::value_or_throw(m.listening().allowed_tiers(req.principal->user_id, id));
+        if (file == "master.m3u8") {
+          std::string body = "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n";
+          for (int k : allowed) {
+            if (!std::filesystem::exists(m.catalog().hls_dir(id, k) / "index.m3u8")) continue;
+            body += "#EXT-X-STREAM-INF:BANDWIDTH=" + std::to_string(k * 1000 + k * 50) +
+                    ",CODECS=\"mp4a.40.2\"\nhls" + std::to_string(k) + "/index.m3u8\n";
+          }
+          Response r = Response::text(200, std::move(body), "application/vnd.apple.mpegurl");
+          r.headers.set("Cache-Control", "private, no-cache");
+          return r;
+        }
+        // hls<kbps>/<name>, where name is index.m3u8, init.mp4 or segNNN.m4s.
+        const auto slash = file.find('/');
+        if (slash == std::string::npos || file.rfind("hls", 0) != 0) {
+          throw HttpError(404, "not-found", "Not found", "No such file.");
+        }
+        int kbps = 0;
+        try {
+          kbps = std::stoi(file.substr(3, slash - 3));
+        } catch (const std::exception&) {
+          throw HttpError(404, "not-found", "Not found", "No such file.");
+        }
+        const std::string name = file.substr(slash + 1);
+        const bool safe =
+            !name.empty() && name.size() < 32 && name.front() != '.' &&
+            std::all_of(name.begin(), name.end(), [](char c) {
+              return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_';
+            });
+        if (!safe) throw HttpError(404, "not-found", "Not found", "No such file.");
+        if (std::find(allowed.begin(), allowed.end(), kbps) == allowed.end()) {
+          throw HttpError(403, "forbidden", "Not in your plan",
+                          "This quality is part of riff Music Premium.");
+        }
+        auto r = net::file_response(req, (m.catalog().hls_dir(id, kbps) / name).string(),
+                                    "private, max-age=86400");
+        if (!r) throw HttpError(404, "not-found", "Not found", "No such file.");
+        r->headers.set("Content-Type",
+                       name.ends_with(".m3u8") ? "application/vnd.apple.mpegurl" : "audio/mp4");
         return std::move(*r);
       },
       required);
