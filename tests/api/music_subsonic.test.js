@@ -262,6 +262,13 @@ describe('streaming rules on /api/v1', () => {
     assert.ok(t.loudness.integrated_lufs < -10 && t.loudness.integrated_lufs > -30);
     assert.ok(t.replay_gain.track_peak > 0 && t.replay_gain.track_peak <= 1.0);
     assert.deepEqual(t.artists.map((x) => x.name), ['Ada Tone', 'Ben Wave']);
+    // Every catalog song is a sound videos can use, with the song's audio.
+    assert.match(t.sound_id, /^\d+$/);
+    const sound = await listener.get(`/api/v1/sounds/${t.sound_id}`);
+    expectStatus(sound, 200);
+    assert.match(JSON.stringify(sound.json), /First Light - Ada Tone, Ben Wave/);
+    const audio = await listener.get(`/api/v1/sounds/${t.sound_id}/audio`);
+    expectStatus(audio, 200);
     const album = (await listener.get(`/api/v1/albums/${t.album.id}`)).json;
     assert.equal(album.tracks.length, 2);
     assert.equal(typeof album.album_gain_db, 'number');

@@ -171,6 +171,7 @@ int App::import_music(const std::string& dir, bool transcode) {
   cmd.dir = dir;
   cmd.music_dir = fs::path(p.config.data_dir) / "music";
   cmd.transcode = transcode;
+  cmd.sounds_dir = fs::path(p.config.data_dir) / "sounds";  // where SoundService keeps sound audio
   // As many probes at once as media jobs (0 = one per core).
   cmd.jobs = p.config.media_jobs > 0 ? p.config.media_jobs
                                      : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));

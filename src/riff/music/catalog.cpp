@@ -15,7 +15,7 @@ constexpr std::string_view kTrackColumns =
     "t.source_size,"
     " t.loudness_lufs, t.true_peak_dbtp, al.loudness_lufs, al.peak_dbtp, t.tiers, t.territories, "
     "al.cover_path,"
-    " t.play_count, t.created_at"
+    " t.play_count, t.created_at, (SELECT MIN(s.id) FROM sounds s WHERE s.catalog_track_id = t.id)"
     " FROM music_tracks t JOIN music_albums al ON al.id = t.album_id ";
 
 constexpr std::string_view kAlbumColumns =
@@ -65,6 +65,7 @@ Track track_from(const db::Row& r) {
   t.has_cover = !r.str(23).empty();
   t.play_count = r.i64(24);
   t.created_at = r.i64(25);
+  t.sound_id = r.opt_i64(26);
   return t;
 }
 

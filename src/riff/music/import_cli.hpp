@@ -16,7 +16,8 @@ struct ImportCommand {
   std::filesystem::path dir;        // what to import
   std::filesystem::path music_dir;  // <data_dir>/music
   bool transcode = true;
-  int jobs = 1;                                    // files probed at once
+  int jobs = 1;                      // files probed at once
+  std::filesystem::path sounds_dir;  // <data_dir>/sounds: tracks become catalog sounds
   std::filesystem::path riffd = "/proc/self/exe";  // runs `music probe` children
   media::ChildLimits limits;
 };

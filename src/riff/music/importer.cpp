@@ -287,6 +287,26 @@ Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& repo
     }
   }
 
+  // The track as a sound for videos: its 160 tier (free listeners' top
+  // quality), hard-linked (else copied) where video's sounds live.
+  std::optional<Id> sound_id;
+  const bool as_sound = !options_.sounds_dir.empty() &&
+                        std::find(r.tiers.begin(), r.tiers.end(), 160) != r.tiers.end();
+  if (as_sound) {
+    if (track_id) {
+      auto rows = db_.query("SELECT id FROM sounds WHERE catalog_track_id = $1", {*track_id});
+      if (!rows) return failed("database", rows.status().message());
+      if (!rows->empty()) sound_id = (*rows)[0].i64(0);
+    }
+    if (!sound_id) sound_id = ids_.next();
+    fs::create_directories(options_.sounds_dir, ec);
+    const fs::path audio = options_.sounds_dir / (id_to_string(*sound_id) + ".m4a");
+    fs::remove(audio, ec);
+    fs::create_hard_link(track_dir / "a160.m4a", audio, ec);
+    if (ec) fs::copy_file(track_dir / "a160.m4a", audio, fs::copy_options::overwrite_existing, ec);
+    if (ec) return failed("storage", "sound file: " + ec.message());
+  }
+
   const std::int64_t now = clock_.now_ms();
   Id album_id = 0;
   Status st = db_.transact([&](db::Conn& c) -> Status {
@@ -396,6 +416,17 @@ Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& repo
                                   "VALUES ($1, $2, $3)",
                                   {id, static_cast<std::int64_t>(i), artist_ids[i]})
                                .status());
+    }
+    if (sound_id) {
+      const std::string title = t.title + " - " + artist_names;
+      const std::string audio = (options_.sounds_dir / (id_to_string(*sound_id) + ".m4a")).string();
+      RIFF_RETURN_IF_ERROR(
+          c.exec("INSERT INTO sounds (id, kind, title, catalog_track_id, audio_path, duration_ms,"
+                 " reusable, use_count, created_at) VALUES ($1, 1, $2, $3, $4, $5, 1, 0, $6)"
+                 " ON CONFLICT (id) DO UPDATE SET title = excluded.title,"
+                 " audio_path = excluded.audio_path, duration_ms = excluded.duration_ms",
+                 {*sound_id, title, id, audio, r.duration_ms, now})
+              .status());
     }
     return Status::ok();
   });

@@ -12,6 +12,7 @@
 //   tracks/<track id>/a96.m4a, a160.m4a, a320.m4a, hls96/ hls160/ hls320/
 //   covers/<album id>.jpg|.png
 //   tmp/   probe outputs before they are moved into place
+// and, with `sounds_dir`, <sounds_dir>/<sound id>.m4a for each track's sound.
 //
 // With `jobs` > 1, that many files are probed and recorded at once; each
 // file's rows are written in its own transaction, and artists and albums
@@ -44,6 +45,10 @@ struct ImportOptions {
   std::filesystem::path music_dir;
   bool transcode = true;
   int jobs = 1;  // files probed at once (each its own child)
+  /// When set (<data_dir>/sounds), every streamable track is also a catalog
+  /// sound (video's `sounds` table, kind 1) whose audio is its 160 tier,
+  /// linked to <sounds_dir>/<sound id>.m4a, so videos can use the song.
+  std::filesystem::path sounds_dir;
 };
 
 struct ImportFailure {

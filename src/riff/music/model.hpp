@@ -90,6 +90,7 @@ struct Track {
   bool has_cover = false;
   std::int64_t play_count = 0;
   std::int64_t created_at = 0;
+  std::optional<Id> sound_id;  // the catalog sound videos use this song as
 
   std::optional<double> track_gain_db() const;
   std::optional<double> album_gain_db() const;

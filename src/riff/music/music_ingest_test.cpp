@@ -13,10 +13,12 @@
 #include "riff/accounts/schema.hpp"
 #include "riff/core/clock.hpp"
 #include "riff/core/ids.hpp"
+#include "riff/jobs/schema.hpp"
 #include "riff/music/importer.hpp"
 #include "riff/music/probe_job.hpp"
 #include "riff/music/schema.hpp"
 #include "riff/music/tags.hpp"
+#include "riff/video/schema.hpp"
 
 namespace riff::music {
 namespace {
@@ -184,7 +186,10 @@ class MusicImporterTest : public MusicIngestTest {
     auto db = db::open_sqlite({.path = (dir_ / "riff.db").string()});
     ASSERT_TRUE(db) << db.status().message();
     db_ = std::move(db).value();
-    auto m = accounts::migrations();
+    auto m = jobs::migrations();
+    for (auto& x : accounts::migrations()) m.push_back(std::move(x));
+    for (auto& x : video::migrations())
+      m.push_back(std::move(x));  // sounds: tracks become catalog sounds
     for (auto& x : music::migrations()) m.push_back(std::move(x));
     ASSERT_TRUE(db_->migrate(m)) << "migrate";
   }
@@ -196,7 +201,7 @@ class MusicImporterTest : public MusicIngestTest {
           if (probes) ++*probes;
           return run_probe(spec);
         },
-        ImportOptions{dir_ / "music", true, jobs});
+        ImportOptions{dir_ / "music", true, jobs, dir_ / "sounds"});
     return importer.run(dir_ / "lib");
   }
 
@@ -223,6 +228,11 @@ TEST_F(MusicImporterTest, ReimportSkipsUnchangedFilesAndRereadsChangedOnes) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM music_albums"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM music_albums WHERE loudness_lufs IS NOT NULL"), 1);
   EXPECT_TRUE(fs::exists(dir_ / "music" / "tracks"));
+  // Each track is a catalog sound with its 160 tier as the audio.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sounds WHERE kind = 1 AND catalog_track_id IS NOT NULL"),
+            2);
+  const auto sound = count("SELECT MIN(id) FROM sounds");
+  EXPECT_TRUE(fs::exists(dir_ / "sounds" / (id_to_string(sound) + ".m4a")));
 
   int probes = 0;
   auto second = import(&probes);
@@ -246,6 +256,8 @@ TEST_F(MusicImporterTest, ReimportSkipsUnchangedFilesAndRereadsChangedOnes) {
   ASSERT_TRUE(fourth);
   EXPECT_EQ(fourth->updated, 1);
   EXPECT_EQ(count("SELECT id FROM music_tracks WHERE title = 'Uno'"), id_before);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sounds"), 2) << "a re-read track keeps its sound";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sounds WHERE title = 'Uno - Ada'"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM music_tracks"), 2);
 }
 

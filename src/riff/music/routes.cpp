@@ -79,6 +79,7 @@ json::object track_json(const Track& t) {
                                    {"album_gain_db", opt_number(t.album_gain_db())},
                                    {"album_peak", linear_peak(t.album_peak_dbtp)}}},
       {"play_count", t.play_count},
+      {"sound_id", t.sound_id ? json::value(id_to_string(*t.sound_id)) : json::value(nullptr)},
   };
 }
 
