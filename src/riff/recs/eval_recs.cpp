@@ -43,6 +43,8 @@ int run_riff(const EvalRecsOptions& o, const Interactions& train, const Interact
   mo.margin = o.margin;
   mo.negative_weight = o.negative_weight;
   mo.init_stddev = o.init_stddev;
+  mo.taste_weight = o.taste_weight;
+  mo.taste_window = o.taste_window;
   mo.seed = o.seed;
   Model model(mo);
   NoItemFeatures no_features;
@@ -173,6 +175,8 @@ void add_eval_recs_flags(CLI::App& cmd, EvalRecsOptions& o) {
   cmd.add_option("--margin", o.margin, "riff: cosine margin for negatives");
   cmd.add_option("--negative-weight", o.negative_weight, "riff: weight of the negative term");
   cmd.add_option("--init-stddev", o.init_stddev, "riff: initial embedding spread");
+  cmd.add_option("--taste-weight", o.taste_weight, "riff: weight of the viewer's taste in the viewer tower");
+  cmd.add_option("--taste-window", o.taste_window, "riff: positives the taste averages over");
   cmd.add_option("--bpr-lr", o.bpr_learning_rate, "bpr: SGD learning rate");
   cmd.add_option("--bpr-l2", o.bpr_l2, "bpr: L2 penalty");
   cmd.add_option("--ease-lambda", o.ease_lambda, "ease: L2 penalty");

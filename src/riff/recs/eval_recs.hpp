@@ -32,6 +32,8 @@ struct EvalRecsOptions {
   float margin = 0.7f;
   float negative_weight = 20.0f;
   float init_stddev = 0.1f;
+  float taste_weight = 0.0f;
+  int taste_window = 50;
   // bpr
   float bpr_learning_rate = 0.05f;
   float bpr_l2 = 1e-4f;

@@ -17,6 +17,7 @@ enum class FeatureKind : std::uint8_t {
   kCreator = 3,
   kSound = 4,
   kHashtag = 5,
+  kViewerTaste = 6,  // running mean of the videos a viewer engaged with
 };
 
 /// A bijective 64-bit mix (splitmix64's finalizer): spreads dense ids over

@@ -214,6 +214,20 @@ struct Model::Impl {
     return normalize(out, d);
   }
 
+  /// Unit viewer vector into `out`; `e_unit` gets E[viewer]'s unit vector.
+  /// Returns {|E[viewer]|, |E/|E| + taste_weight x taste|} (0: no row / zero).
+  std::pair<float, float> user_unit(Id viewer, float taste_weight, float* out, float* e_unit,
+                                    std::vector<float>& scratch) const {
+    const int d = embeddings.dim();
+    embeddings.read(feature_key(FeatureKind::kViewer, viewer), std::span<float>(e_unit, d));
+    const float e_norm = normalize(e_unit, d);
+    std::copy(e_unit, e_unit + d, out);
+    scratch.resize(d);
+    if (taste_weight > 0 && embeddings.read(feature_key(FeatureKind::kViewerTaste, viewer), scratch))
+      for (int i = 0; i < d; ++i) out[i] += taste_weight * scratch[i];
+    return {e_norm, normalize(out, d)};
+  }
+
   static float normalize(float* v, int d) {
     float n = 0.0f;
     for (int i = 0; i < d; ++i) n += v[i] * v[i];
@@ -284,12 +298,14 @@ void Model::learn(std::span<const Event> events, const ItemFeatures& features) {
 
     // Gather unit vectors.
     const int nu = static_cast<int>(users.size()), ni = static_cast<int>(items.size());
-    Mat U(nu, d), V(ni, d);
-    Vec unorm(nu), vnorm(ni);
+    Mat U(nu, d), E(nu, d), V(ni, d);
+    Vec enorm(nu), unorm(nu), vnorm(ni);
     std::vector<float> scratch;
     for (int r = 0; r < nu; ++r) {
-      m.embeddings.read(feature_key(FeatureKind::kViewer, users[r]), std::span<float>(U.row(r).data(), d));
-      unorm[r] = Impl::normalize(U.row(r).data(), d);
+      const auto [en, un] =
+          m.user_unit(users[r], options_.taste_weight, U.row(r).data(), E.row(r).data(), scratch);
+      enorm[r] = en;
+      unorm[r] = un;
     }
     for (int r = 0; r < ni; ++r) vnorm[r] = m.item_unit(item_terms[r], V.row(r).data(), scratch);
 
@@ -348,9 +364,12 @@ void Model::learn(std::span<const Event> events, const ItemFeatures& features) {
     // Through the normalization (d unit(x)/dx = (I - x̂x̂ᵀ)/|x|), then Adagrad.
     const float lr = options_.learning_rate, l2 = options_.l2;
     Vec g(d);
+    Vec dw(d);
     for (int r = 0; r < nu; ++r) {
-      if (unorm[r] == 0) continue;
-      g = (dU.row(r) - dU.row(r).dot(U.row(r)) * U.row(r)).transpose() / unorm[r];
+      if (unorm[r] == 0 || enorm[r] == 0) continue;
+      // u = unit(w), w = unit(E) + taste_weight x taste (taste is not trained).
+      dw = (dU.row(r) - dU.row(r).dot(U.row(r)) * U.row(r)).transpose() / unorm[r];
+      g = (dw.transpose() - dw.dot(E.row(r)) * E.row(r)).transpose() / enorm[r];
       if (g.squaredNorm() == 0) continue;
       AdagradStep step{g.data(), 1.0f, lr, l2};
       m.embeddings.update(feature_key(FeatureKind::kViewer, users[r]), now, step);
@@ -362,6 +381,24 @@ void Model::learn(std::span<const Event> events, const ItemFeatures& features) {
       for (const auto& [key, a] : item_terms[r]) {
         AdagradStep step{g.data(), a, lr, l2};
         m.embeddings.update(key, now, step);
+      }
+    }
+
+    // Tastes follow the videos each viewer engaged with.
+    if (options_.taste_weight > 0) {
+      const float window = static_cast<float>(std::max(1, options_.taste_window));
+      for (std::size_t i = 0; i < lessons.size(); ++i) {
+        const auto [ui, ii] = at[i];
+        if (lessons[i].weight <= 0 || vnorm[ii] == 0) continue;
+        const std::uint64_t key = feature_key(FeatureKind::kViewerTaste, lessons[i].viewer);
+        if (!m.embeddings.observe(key, now)) continue;
+        const float* v = V.row(ii).data();
+        auto blend = [&](std::span<float> h, float& count) {
+          const float a = std::max(1.0f / (count + 1.0f), 1.0f / window);
+          for (int k = 0; k < d; ++k) h[k] += a * (v[k] - h[k]);
+          count += 1.0f;
+        };
+        m.embeddings.update(key, now, blend);
       }
     }
 
@@ -415,9 +452,8 @@ void Model::learn(std::span<const Event> events, const ItemFeatures& features) {
 }
 
 std::vector<float> Model::user_vector(Id viewer) const {
-  std::vector<float> u(options_.dim);
-  impl_->embeddings.read(feature_key(FeatureKind::kViewer, viewer), u);
-  Impl::normalize(u.data(), options_.dim);
+  std::vector<float> u(options_.dim), e(options_.dim), scratch;
+  impl_->user_unit(viewer, options_.taste_weight, u.data(), e.data(), scratch);
   return u;
 }
 

@@ -2,7 +2,7 @@
 // The For You ranking model, trained online from the event stream.
 //
 // A two-tower model over hashed ids in one collisionless EmbeddingTable:
-//   viewer vector u = E[viewer]
+//   viewer vector u = E[viewer] / |E[viewer]| + taste_weight * taste(viewer)
 //   video vector  v = E[video] + E[creator] + E[sound] + mean(E[hashtag])
 // both L2-normalized, so their inner product is a cosine c in [-1, 1]. The
 // towers learn with a cosine contrastive loss (SimpleX, arXiv 2109.12613):
@@ -99,6 +99,13 @@ struct ModelOptions {
   float negative_weight = 20.0f;
   float hard_negative_margin = 0.0f;
   float hard_negative_weight = 1.0f;
+
+  /// The viewer tower adds taste_weight x the viewer's taste: a running mean
+  /// (over about taste_window positives) of the unit vectors of the videos
+  /// they engaged with, kept as a row of the table and not trained. It moves
+  /// with the first likes of a new viewer, before their own row has learned.
+  float taste_weight = 0.0f;
+  int taste_window = 50;
 
   float head_learning_rate = 0.02f;
   std::array<float, kHeads> head_weights = {1.0f, 1.0f, 1.0f};

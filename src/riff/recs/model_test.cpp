@@ -130,6 +130,23 @@ TEST(Model, ANewViewersFewLikesOfAKindRaiseThatKindAtOnce) {
   EXPECT_LT(mean_rank_of(2), mean_rank_of(1));
 }
 
+TEST(Model, WithTasteOneRoundOfLikesPutsThatKindOnTopForANewViewer) {
+  std::mt19937_64 rng(12);
+  ModelOptions o = small_options();
+  o.taste_weight = 1.0f;
+  Model model(o);
+  NoItemFeatures none;
+  train(model, planted_likes(rng), none, 40, rng);
+  EXPECT_GE(share_of_top_in_cluster(model, none, 10), 0.95);
+
+  const Id newcomer = 4343;
+  std::vector<Event> likes;
+  for (int n = 0; n < 3; ++n) likes.push_back(Event{newcomer, video_of(1, n), EventKind::kLike, 0, 0, 2});
+  model.learn(likes, none);
+  const auto ranked = ranking(model, newcomer, none);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(cluster_of_video(ranked[i]), 1) << "rank " << i;
+}
+
 TEST(Model, SkipsAndNotInterestedPushAVideoDown) {
   std::mt19937_64 rng(10);
   Model model(small_options());
