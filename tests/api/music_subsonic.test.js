@@ -344,6 +344,35 @@ describe('streaming rules on /api/v1', () => {
     assert.equal(r.status, 400);
   });
 
+  test('playlists over /api/v1: create, edit, reorder, public to others, owner-only writes', async () => {
+    const a = tracks['First Light'].id;
+    const b = tracks['Second Wind'].id;
+    const created = await listener.post('/api/v1/playlists', { json: { name: 'Evening', track_ids: [a, b] } });
+    expectStatus(created, 201);
+    const id = created.json.id;
+    assert.deepEqual(created.json.tracks.map((t) => t.id), [a, b]);
+    assert.equal(created.json.public, false);
+    const other = await signup(server);
+    assert.equal((await other.get(`/api/v1/playlists/${id}`)).status, 404, 'private');
+    let r = await listener.patch(`/api/v1/playlists/${id}`, {
+      json: { name: 'Evenings', public: true, track_ids: [b, a], add_track_ids: [b], remove_positions: [1] },
+    });
+    expectStatus(r, 200);
+    assert.equal(r.json.name, 'Evenings');
+    assert.deepEqual(r.json.tracks.map((t) => t.id), [b, b]);
+    expectStatus(await other.get(`/api/v1/playlists/${id}`), 200);
+    assert.equal((await other.patch(`/api/v1/playlists/${id}`, { json: { name: 'x' } })).status, 403);
+    assert.equal((await other.del(`/api/v1/playlists/${id}`)).status, 403);
+    r = await listener.patch(`/api/v1/playlists/${id}`, { json: { add_track_ids: ['999'] } });
+    assert.equal(r.status, 400, 'unknown tracks are refused');
+    r = await listener.patch(`/api/v1/playlists/${id}`, { json: { remove_positions: [7] } });
+    assert.equal(r.status, 400);
+    const mine = (await listener.get('/api/v1/me/playlists')).json.items.map((p) => p.name);
+    assert.ok(mine.includes('Evenings'));
+    expectStatus(await listener.del(`/api/v1/playlists/${id}`), 204);
+    assert.equal((await listener.get(`/api/v1/playlists/${id}`)).status, 404);
+  });
+
   test('app passwords are listed without secrets and stop working when revoked', async () => {
     const list = (await listener.get('/api/v1/me/app-passwords')).json.items;
     assert.equal(list.length, 1);

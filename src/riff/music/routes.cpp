@@ -114,6 +114,42 @@ json::array array_of(const std::vector<T>& items, F f) {
   return out;
 }
 
+json::object playlist_json(const Playlist& p, const std::vector<Track>* tracks) {
+  json::object o{
+      {"id", id_to_string(p.id)},
+      {"name", p.name},
+      {"description", p.comment},
+      {"public", p.is_public},
+      {"owner", json::object{{"id", id_to_string(p.owner_id)}, {"handle", p.owner_handle}}},
+      {"track_count", p.track_count},
+      {"duration_ms", p.duration_ms},
+      {"created_at", to_rfc3339(p.created_at)},
+      {"updated_at", to_rfc3339(p.updated_at)}};
+  if (tracks) o["tracks"] = array_of(*tracks, track_json);
+  return o;
+}
+
+/// Ids from a JSON array of id strings at `key`; records a field error otherwise.
+std::vector<Id> id_list(net::BodyReader& body, std::string_view key) {
+  std::vector<Id> out;
+  const auto* v = body.object().if_contains(key);
+  if (!v) return out;
+  if (!v->is_array()) {
+    body.fail(key, "an array of track ids");
+    return out;
+  }
+  for (const auto& x : v->as_array()) {
+    std::optional<Id> id;
+    if (x.is_string()) id = parse_id(x.as_string());
+    if (!id) {
+      body.fail(key, "an array of track ids");
+      return {};
+    }
+    out.push_back(*id);
+  }
+  return out;
+}
+
 json::object app_password_json(const AppPasswordInfo& p) {
   return {{"id", id_to_string(p.id)},
           {"name", p.name},
@@ -304,6 +340,81 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
             200, json::object{{"plan", plan_name(*plan)}, {"max_quality", max_tier(*plan)}});
       },
       admin);
+
+  // Playlists: the same service as Subsonic's playlist methods.
+  auto full_playlist = [&m](const Playlist& p) {
+    const auto tracks = net::value_or_throw(m.catalog().tracks(p.track_ids));
+    return playlist_json(p, &tracks);
+  };
+  router.get(
+      "/api/v1/me/playlists",
+      [&m](Request& req) {
+        json::array items;
+        for (const auto& p :
+             net::value_or_throw(m.playlists().list(req.principal->user_id, false))) {
+          items.push_back(playlist_json(p, nullptr));
+        }
+        return net::json_response(200, json::object{{"items", std::move(items)}});
+      },
+      required);
+  router.post(
+      "/api/v1/playlists",
+      [&m, full_playlist](Request& req) {
+        net::BodyReader body(req);
+        auto name = body.string("name", {.required = true, .min_len = 1, .max_len = 200});
+        auto tracks = id_list(body, "track_ids");
+        auto is_public = body.boolean("public");
+        body.finish();
+        Playlist p =
+            net::value_or_throw(m.playlists().create(req.principal->user_id, *name, tracks));
+        if (is_public && *is_public) {
+          PlaylistEdit e;
+          e.is_public = true;
+          p = net::value_or_throw(m.playlists().edit(req.principal->user_id, p.id, e));
+        }
+        return net::json_response(201, full_playlist(p));
+      },
+      required);
+  router.get(
+      "/api/v1/playlists/{id}",
+      [&m, full_playlist](Request& req) {
+        const Id viewer = req.principal ? req.principal->user_id : 0;
+        return net::json_response(
+            200, full_playlist(net::value_or_throw(m.playlists().get(viewer, path_id(req)))));
+      },
+      optional);
+  router.patch(
+      "/api/v1/playlists/{id}",
+      [&m, full_playlist](Request& req) {
+        net::BodyReader body(req);
+        PlaylistEdit e;
+        e.name = body.string("name", {.min_len = 1, .max_len = 200});
+        e.comment = body.string("description", {.max_len = 2000});
+        e.is_public = body.boolean("public");
+        if (body.has("track_ids")) e.replace = id_list(body, "track_ids");
+        e.add = id_list(body, "add_track_ids");
+        if (const auto* v = body.object().if_contains("remove_positions")) {
+          if (!v->is_array()) body.fail("remove_positions", "an array of positions");
+          for (const auto& x : v->is_array() ? v->as_array() : json::array{}) {
+            if (x.is_int64()) {
+              e.remove_positions.push_back(x.as_int64());
+            } else {
+              body.fail("remove_positions", "an array of positions");
+            }
+          }
+        }
+        body.finish();
+        return net::json_response(200, full_playlist(net::value_or_throw(m.playlists().edit(
+                                           req.principal->user_id, path_id(req), e))));
+      },
+      required);
+  router.del(
+      "/api/v1/playlists/{id}",
+      [&m](Request& req) {
+        net::ok_or_throw(m.playlists().remove(req.principal->user_id, path_id(req)));
+        return Response::no_content();
+      },
+      required);
 
   router.get(
       "/api/v1/me/app-passwords",
