@@ -18,7 +18,9 @@ void spotri_(const char* uplo, const int* n, float* a, const int* lda, int* info
 namespace riff::recs {
 
 namespace {
-float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+float sigmoid(float x) {
+  return 1.0f / (1.0f + std::exp(-x));
+}
 
 template <class F>
 void parallel(int threads, F fn) {
@@ -79,16 +81,18 @@ double BprMf::train_epoch(int epoch) {
     }
     losses[t] = loss;
   });
-  return std::accumulate(losses.begin(), losses.end(), 0.0) / std::max<std::size_t>(1, pairs.size());
+  return std::accumulate(losses.begin(), losses.end(), 0.0) /
+         std::max<std::size_t>(1, pairs.size());
 }
 
 void BprMf::score(std::span<const std::int32_t> users, std::vector<float>& scores) const {
   const int d = options_.dim, n = static_cast<int>(users.size());
   std::vector<float> block(static_cast<std::size_t>(n) * d);
   for (int r = 0; r < n; ++r)
-    std::copy_n(&p_[static_cast<std::size_t>(users[r]) * d], d, &block[static_cast<std::size_t>(r) * d]);
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, items_, d, 1.0f, block.data(), d, q_.data(),
-              d, 0.0f, scores.data(), items_);
+    std::copy_n(&p_[static_cast<std::size_t>(users[r]) * d], d,
+                &block[static_cast<std::size_t>(r) * d]);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, items_, d, 1.0f, block.data(), d,
+              q_.data(), d, 0.0f, scores.data(), items_);
 }
 
 Ease::Ease(const Interactions& train, std::int32_t items, EaseOptions options)
@@ -133,7 +137,8 @@ Status Ease::fit() {
   std::vector<float> diag(n);
   for (int i = 0; i < n; ++i) diag[i] = b_[static_cast<std::size_t>(i) * n + i];
   for (int c = 0; c < n; ++c)
-    for (int r = 0; r < c; ++r) b_[static_cast<std::size_t>(c) * n + r] = b_[static_cast<std::size_t>(r) * n + c];
+    for (int r = 0; r < c; ++r)
+      b_[static_cast<std::size_t>(c) * n + r] = b_[static_cast<std::size_t>(r) * n + c];
   const int threads = std::max(1, options_.threads);
   parallel(threads, [&](int t) {
     for (int i = t; i < n; i += threads) {

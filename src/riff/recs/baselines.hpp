@@ -60,9 +60,9 @@ class Ease {
   const Interactions& train_;
   std::int32_t items_;
   EaseOptions options_;
-  std::vector<std::int32_t> kept_;       // dense index -> item
-  std::vector<std::int32_t> dense_of_;   // item -> dense index or -1
-  std::vector<float> b_;                 // n x n; column i is row i of B
+  std::vector<std::int32_t> kept_;      // dense index -> item
+  std::vector<std::int32_t> dense_of_;  // item -> dense index or -1
+  std::vector<float> b_;                // n x n; column i is row i of B
 };
 
 }  // namespace riff::recs

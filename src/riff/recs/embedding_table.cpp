@@ -110,7 +110,9 @@ bool EmbeddingTable::read(std::uint64_t key, std::span<float> out) const {
   return found;
 }
 
-bool EmbeddingTable::contains(std::uint64_t key) const { return impl_->rows.contains(key); }
+bool EmbeddingTable::contains(std::uint64_t key) const {
+  return impl_->rows.contains(key);
+}
 
 bool EmbeddingTable::observe(std::uint64_t key, std::int64_t now_ms) {
   if (impl_->rows.contains(key)) return true;
@@ -229,7 +231,8 @@ Status EmbeddingTable::apply_delta(const EmbeddingDelta& delta) {
     return Status::invalid("/weights", "delta sizes do not match its keys");
   for (std::uint64_t key : delta.removed) impl_->rows.erase(key);
   for (std::size_t i = 0; i < delta.keys.size(); ++i)
-    put(delta.keys[i], std::span<const float>(delta.weights.data() + i * d, d), delta.touched_ms[i]);
+    put(delta.keys[i], std::span<const float>(delta.weights.data() + i * d, d),
+        delta.touched_ms[i]);
   return Status::ok();
 }
 
@@ -246,7 +249,8 @@ Status EmbeddingTable::snapshot(const std::filesystem::path& path) const {
   const int d = options_.dim;
   const std::filesystem::path tmp = path.string() + ".tmp";
   Fd fd{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
-  if (fd.fd < 0) return Status::internal(std::strerror(errno)).with_context("snapshot " + tmp.string());
+  if (fd.fd < 0)
+    return Status::internal(std::strerror(errno)).with_context("snapshot " + tmp.string());
 
   std::vector<unsigned char> buf;
   buf.insert(buf.end(), kMagic, kMagic + sizeof(kMagic));
@@ -277,7 +281,8 @@ Status EmbeddingTable::snapshot(const std::filesystem::path& path) const {
   if (Status st = flush(); !st) return st.with_context("snapshot " + tmp.string());
   put_u32(buf, static_cast<std::uint32_t>(crc));
   if (Status st = write_all(fd.fd, buf); !st) return st.with_context("snapshot " + tmp.string());
-  if (::fsync(fd.fd) != 0) return Status::internal(std::strerror(errno)).with_context("fsync snapshot");
+  if (::fsync(fd.fd) != 0)
+    return Status::internal(std::strerror(errno)).with_context("fsync snapshot");
   ::close(fd.fd);
   fd.fd = -1;
   std::error_code ec;
@@ -295,8 +300,10 @@ Status EmbeddingTable::restore(const std::filesystem::path& path) {
   const std::string where = "restore " + path.string();
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::not_found("no snapshot").with_context(where);
-  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (bytes.size() < kHeaderBytes + kTrailerBytes || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
+  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)),
+                                   std::istreambuf_iterator<char>());
+  if (bytes.size() < kHeaderBytes + kTrailerBytes ||
+      std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
     return Status::invalid("/", "not an embedding snapshot").with_context(where);
   if (get_u32(bytes.data() + 8) != kVersion)
     return Status::invalid("/version", "unsupported snapshot version").with_context(where);
@@ -325,7 +332,9 @@ Status EmbeddingTable::restore(const std::filesystem::path& path) {
   return Status::ok();
 }
 
-std::size_t EmbeddingTable::size() const { return impl_->rows.size(); }
+std::size_t EmbeddingTable::size() const {
+  return impl_->rows.size();
+}
 
 std::size_t EmbeddingTable::bytes_used() const {
   using RowMap = decltype(impl_->rows);
@@ -336,8 +345,7 @@ std::size_t EmbeddingTable::bytes_used() const {
   const std::size_t touched_slots = impl_->touched.bucket_count() * TouchedMap::slot_per_bucket();
   return slots * (sizeof(std::uint64_t) + sizeof(Row) + 2) +
          impl_->rows.size() * (sizeof(float) * (options_.dim + 1) + 16) +
-         touched_slots * (sizeof(std::uint64_t) + 2 + 2) + impl_->sketch.size() +
-         sizeof(*impl_);
+         touched_slots * (sizeof(std::uint64_t) + 2 + 2) + impl_->sketch.size() + sizeof(*impl_);
 }
 
 }  // namespace riff::recs

@@ -27,7 +27,8 @@ template <class R, class... A>
 class FunctionRef<R(A...)> {
  public:
   template <class F>
-  FunctionRef(F& f) : obj_(&f), call_([](void* o, A... a) -> R { return (*static_cast<F*>(o))(a...); }) {}
+  FunctionRef(F& f)
+      : obj_(&f), call_([](void* o, A... a) -> R { return (*static_cast<F*>(o))(a...); }) {}
   R operator()(A... a) const { return call_(obj_, a...); }
 
  private:
@@ -39,10 +40,10 @@ class FunctionRef<R(A...)> {
 /// sends to serving replicas. Weights only; optimizer state stays with the learner.
 struct EmbeddingDelta {
   int dim = 0;
-  std::vector<std::uint64_t> keys;      // changed rows
-  std::vector<float> weights;           // keys.size() x dim, row-major
-  std::vector<std::int64_t> touched_ms; // per changed row
-  std::vector<std::uint64_t> removed;   // expired rows
+  std::vector<std::uint64_t> keys;       // changed rows
+  std::vector<float> weights;            // keys.size() x dim, row-major
+  std::vector<std::int64_t> touched_ms;  // per changed row
+  std::vector<std::uint64_t> removed;    // expired rows
 };
 
 /// Thread-safe: every member may be called concurrently with every other,

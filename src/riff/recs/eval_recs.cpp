@@ -23,14 +23,18 @@ double seconds_since(Clock::time_point t) {
 
 void print_result(const char* model, int epoch, const RankingResult& r, int k, double train_s,
                   double eval_s) {
-  std::printf("%-5s epoch %3d  Recall@%d %.4f  NDCG@%d %.4f  users %d  train %.1fs  eval %.1fs\n", model,
-              epoch, k, r.recall, k, r.ndcg, r.users, train_s, eval_s);
+  std::printf("%-5s epoch %3d  Recall@%d %.4f  NDCG@%d %.4f  users %d  train %.1fs  eval %.1fs\n",
+              model, epoch, k, r.recall, k, r.ndcg, r.users, train_s, eval_s);
   std::fflush(stdout);
 }
 
 /// Gowalla's dense ids from 0 as riff ids (never 0).
-Id viewer_id(std::int32_t u) { return Id{u} + 1; }
-Id video_id(std::int32_t i) { return Id{i} + 1; }
+Id viewer_id(std::int32_t u) {
+  return Id{u} + 1;
+}
+Id video_id(std::int32_t i) {
+  return Id{i} + 1;
+}
 
 int run_riff(const EvalRecsOptions& o, const Interactions& train, const Interactions& test,
              std::int32_t items) {
@@ -90,11 +94,14 @@ int run_riff(const EvalRecsOptions& o, const Interactions& train, const Interact
     for (int t = 0; t < threads; ++t) {
       const std::size_t start = std::min(events.size(), t * per);
       const std::size_t n = std::min(per, events.size() - start);
-      pool.emplace_back([&, start, n] { model.learn(std::span<const Event>(events).subspan(start, n), no_features); });
+      pool.emplace_back([&, start, n] {
+        model.learn(std::span<const Event>(events).subspan(start, n), no_features);
+      });
     }
     for (auto& t : pool) t.join();
     train_s += seconds_since(t0);
-    if (o.eval_every > 0 && epoch % o.eval_every == 0 && epoch != o.epochs) evaluate(epoch, train_s);
+    if (o.eval_every > 0 && epoch % o.eval_every == 0 && epoch != o.epochs)
+      evaluate(epoch, train_s);
   }
   evaluate(o.epochs, train_s);
   std::printf("riff  model memory %.1f MiB (%zu videos known)\n", model.bytes_used() / 1048576.0,
@@ -117,7 +124,9 @@ int run_bpr(const EvalRecsOptions& o, const Interactions& train, const Interacti
     const auto t0 = Clock::now();
     RankingResult r = evaluate_ranking(
         train, test, items,
-        [&](std::span<const std::int32_t> users, std::vector<float>& scores) { bpr.score(users, scores); },
+        [&](std::span<const std::int32_t> users, std::vector<float>& scores) {
+          bpr.score(users, scores);
+        },
         o.k, o.threads);
     print_result("bpr", epoch, r, o.k, train_s, seconds_since(t0));
   };
@@ -144,12 +153,14 @@ int run_ease(const EvalRecsOptions& o, const Interactions& train, const Interact
     return 1;
   }
   const double train_s = seconds_since(t0);
-  std::printf("ease  %d of %d items kept (>= %d training interactions), lambda %.0f\n", ease.kept_items(),
-              items, o.ease_min_count, o.ease_lambda);
+  std::printf("ease  %d of %d items kept (>= %d training interactions), lambda %.0f\n",
+              ease.kept_items(), items, o.ease_min_count, o.ease_lambda);
   const auto t1 = Clock::now();
   RankingResult r = evaluate_ranking(
       train, test, items,
-      [&](std::span<const std::int32_t> users, std::vector<float>& scores) { ease.score(users, scores); },
+      [&](std::span<const std::int32_t> users, std::vector<float>& scores) {
+        ease.score(users, scores);
+      },
       o.k, o.threads, 64);
   print_result("ease", 0, r, o.k, train_s, seconds_since(t1));
   return 0;
@@ -175,12 +186,14 @@ void add_eval_recs_flags(CLI::App& cmd, EvalRecsOptions& o) {
   cmd.add_option("--margin", o.margin, "riff: cosine margin for negatives");
   cmd.add_option("--negative-weight", o.negative_weight, "riff: weight of the negative term");
   cmd.add_option("--init-stddev", o.init_stddev, "riff: initial embedding spread");
-  cmd.add_option("--taste-weight", o.taste_weight, "riff: weight of the viewer's taste in the viewer tower");
+  cmd.add_option("--taste-weight", o.taste_weight,
+                 "riff: weight of the viewer's taste in the viewer tower");
   cmd.add_option("--taste-window", o.taste_window, "riff: positives the taste averages over");
   cmd.add_option("--bpr-lr", o.bpr_learning_rate, "bpr: SGD learning rate");
   cmd.add_option("--bpr-l2", o.bpr_l2, "bpr: L2 penalty");
   cmd.add_option("--ease-lambda", o.ease_lambda, "ease: L2 penalty");
-  cmd.add_option("--ease-min-count", o.ease_min_count, "ease: keep items with at least this many interactions");
+  cmd.add_option("--ease-min-count", o.ease_min_count,
+                 "ease: keep items with at least this many interactions");
 }
 
 int eval_recs_main(const EvalRecsOptions& o) {
@@ -195,8 +208,9 @@ int eval_recs_main(const EvalRecsOptions& o) {
     return 2;
   }
   const std::int32_t items = std::max(train->max_item, test->max_item) + 1;
-  std::printf("eval-recs: %d users, %d items, %zu training and %zu held-out interactions, %d threads\n",
-              std::max(train->users(), test->users()), items, train->count, test->count, o.threads);
+  std::printf(
+      "eval-recs: %d users, %d items, %zu training and %zu held-out interactions, %d threads\n",
+      std::max(train->users(), test->users()), items, train->count, test->count, o.threads);
   if (o.model == "bpr") return run_bpr(o, *train, *test, items);
   if (o.model == "ease") return run_ease(o, *train, *test, items);
   return run_riff(o, *train, *test, items);

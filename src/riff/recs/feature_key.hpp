@@ -32,19 +32,20 @@ constexpr std::uint64_t mix64(std::uint64_t x) {
 }
 
 /// The table key of feature (kind, id). The top 8 bits hold the kind, so
-/// keys of different kinds never collide; the low 56 bits are a bijective mix
-/// of the id's low 56 bits (riff ids fit: 41 bits of time + 22 more).
+/// keys of different kinds never collide; the low 56 bits are the id's low
+/// 56 bits xored with a per-kind constant (riff ids fit: 41 bits of time +
+/// 22 more), so (kind, id) <-> key is one to one. The table's hasher
+/// (mix64) spreads the keys over buckets.
 constexpr std::uint64_t feature_key(FeatureKind kind, Id id) {
   constexpr std::uint64_t kLow56 = (std::uint64_t{1} << 56) - 1;
-  // Mixing a 56-bit value and masking is not bijective, so the id is kept
-  // as is in the low bits and only its order is scrambled by a xor with a
-  // mix of the kind: still one key per (kind, id).
   return (std::uint64_t{static_cast<std::uint8_t>(kind)} << 56) |
          ((static_cast<std::uint64_t>(id) ^ (mix64(static_cast<std::uint64_t>(kind)) & kLow56)) &
           kLow56);
 }
 
-constexpr FeatureKind kind_of(std::uint64_t key) { return static_cast<FeatureKind>(key >> 56); }
+constexpr FeatureKind kind_of(std::uint64_t key) {
+  return static_cast<FeatureKind>(key >> 56);
+}
 
 constexpr Id id_of(std::uint64_t key) {
   constexpr std::uint64_t kLow56 = (std::uint64_t{1} << 56) - 1;

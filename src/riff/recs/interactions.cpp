@@ -22,7 +22,8 @@ Result<Interactions> read_interactions(const std::filesystem::path& path) {
       std::int32_t v = 0;
       auto [next, ec] = std::from_chars(p, end, v);
       if (ec != std::errc() || v < 0)
-        return Status::invalid("/", path.string() + ":" + std::to_string(line_no) + ": not an id list");
+        return Status::invalid("/",
+                               path.string() + ":" + std::to_string(line_no) + ": not an id list");
       ids.push_back(v);
       p = next;
     }

@@ -32,7 +32,9 @@ void gemm_abt(const float* a, int m, const float* b, int n, int k, float* c) {
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f, a, k, b, k, 0.0f, c, n);
 }
 
-float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+float sigmoid(float x) {
+  return 1.0f / (1.0f + std::exp(-x));
+}
 
 /// What one event teaches. weight > 0: the viewer wants the video (pull
 /// the towers together); < 0: the viewer rejected it (a hard negative).
@@ -223,7 +225,8 @@ struct Model::Impl {
     const float e_norm = normalize(e_unit, d);
     std::copy(e_unit, e_unit + d, out);
     scratch.resize(d);
-    if (taste_weight > 0 && embeddings.read(feature_key(FeatureKind::kViewerTaste, viewer), scratch))
+    if (taste_weight > 0 &&
+        embeddings.read(feature_key(FeatureKind::kViewerTaste, viewer), scratch))
       for (int i = 0; i < d; ++i) out[i] += taste_weight * scratch[i];
     return {e_norm, normalize(out, d)};
   }
@@ -238,8 +241,7 @@ struct Model::Impl {
   }
 };
 
-Model::Model(ModelOptions options)
-    : options_(options), impl_(std::make_unique<Impl>(options_)) {
+Model::Model(ModelOptions options) : options_(options), impl_(std::make_unique<Impl>(options_)) {
   // The model's products are small and run on callers' threads (ingestion,
   // request handlers, evaluation workers): parallelism lives above BLAS.
   openblas_set_num_threads(1);
@@ -292,7 +294,8 @@ void Model::learn(std::span<const Event> events, const ItemFeatures& features) {
     m.add_to_pool(seen, positives);
 
     std::mt19937_64 rng(options_.seed ^ mix64(m.batches.fetch_add(1) + 1));
-    const std::vector<Id> sampled = m.sample(options_.negatives, options_.popular_negative_share, rng);
+    const std::vector<Id> sampled =
+        m.sample(options_.negatives, options_.popular_negative_share, rng);
     std::vector<int> neg_items;
     for (Id v : sampled) neg_items.push_back(index_item(v));
 
@@ -344,8 +347,8 @@ void Model::learn(std::span<const Event> events, const ItemFeatures& features) {
         Mat dUb(B, d), dVn(N, d);
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, d, N, 1.0f, G.data(), N,
                     Vn.data(), d, 0.0f, dUb.data(), d);
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, d, B, 1.0f, G.data(), N,
-                    Ub.data(), d, 0.0f, dVn.data(), d);
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, d, B, 1.0f, G.data(), N, Ub.data(),
+                    d, 0.0f, dVn.data(), d);
         for (int b = 0; b < B; ++b) dU.row(at[pos[b]].first) += dUb.row(b);
         for (int j = 0; j < N; ++j) dV.row(negs[j]) += dVn.row(j);
       }
@@ -354,7 +357,8 @@ void Model::learn(std::span<const Event> events, const ItemFeatures& features) {
     for (std::size_t i = 0; i < lessons.size(); ++i) {
       const Lesson& l = lessons[i];
       const auto [ui, ii] = at[i];
-      if (l.weight >= 0 || unorm[ui] == 0 || vnorm[ii] == 0 || cos_of[i] <= options_.hard_negative_margin)
+      if (l.weight >= 0 || unorm[ui] == 0 || vnorm[ii] == 0 ||
+          cos_of[i] <= options_.hard_negative_margin)
         continue;
       const float g = -l.weight * options_.hard_negative_weight;
       dU.row(ui) += g * V.row(ii);
@@ -424,7 +428,8 @@ void Model::learn(std::span<const Event> events, const ItemFeatures& features) {
     };
     for (std::size_t i = 0; i < lessons.size(); ++i)
       for (int h = 0; h < kHeads; ++h)
-        if (lessons[i].has_label[h]) logistic(h, cos_of[i], at[i].second, lessons[i].label[h], 1.0f);
+        if (lessons[i].has_label[h])
+          logistic(h, cos_of[i], at[i].second, lessons[i].label[h], 1.0f);
     for (int b = 0; b < B && N > 0; ++b) {
       const Lesson& l = lessons[pos[b]];
       for (int h = 0; h < kHeads; ++h) {
@@ -491,7 +496,8 @@ void Model::score_matrix(std::span<const float> users, const ItemMatrix& items,
   }
   using Array = Eigen::Array<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   Eigen::Map<Array> S(out.data(), n, k);
-  Eigen::Map<const Eigen::Array<float, Eigen::Dynamic, kHeads, Eigen::RowMajor>> bias(items.biases.data(), k, kHeads);
+  Eigen::Map<const Eigen::Array<float, Eigen::Dynamic, kHeads, Eigen::RowMajor>> bias(
+      items.biases.data(), k, kHeads);
   // sigmoid(x) = (1 + tanh(x / 2)) / 2: Eigen's vectorized tanh is cheaper
   // than exp and a division, and this loop is most of an evaluation's time.
   thread_local Array total, z;
@@ -501,7 +507,8 @@ void Model::score_matrix(std::span<const float> users, const ItemMatrix& items,
   for (int h = 0; h < kHeads; ++h) {
     const float w = options_.head_weights[h];
     if (w == 0) continue;
-    const Eigen::Array<float, 1, Eigen::Dynamic> offset = 0.5f * (bias.col(h).transpose() + beta[h]);
+    const Eigen::Array<float, 1, Eigen::Dynamic> offset =
+        0.5f * (bias.col(h).transpose() + beta[h]);
     z = (0.5f * alpha[h]) * S;
     z.rowwise() += offset;
     total += (0.5f * w) * z.tanh();
@@ -510,7 +517,8 @@ void Model::score_matrix(std::span<const float> users, const ItemMatrix& items,
   S = total + constant;
 }
 
-std::vector<float> Model::score_matrix(std::span<const float> users, const ItemMatrix& items) const {
+std::vector<float> Model::score_matrix(std::span<const float> users,
+                                       const ItemMatrix& items) const {
   std::vector<float> out(users.size() / options_.dim * items.videos.size());
   score_matrix(users, items, out);
   return out;
@@ -593,7 +601,8 @@ Status Model::apply_delta(const ModelDelta& delta) {
   for (std::uint64_t key : delta.embeddings.keys)
     if (kind_of(key) == FeatureKind::kVideo && impl_->in_pool.insert(id_of(key)).second)
       impl_->pool.push_back(id_of(key));
-  if (!delta.embeddings.removed.empty()) rebuild_pool(impl_->embeddings, impl_->pool, impl_->in_pool);
+  if (!delta.embeddings.removed.empty())
+    rebuild_pool(impl_->embeddings, impl_->pool, impl_->in_pool);
   return Status::ok();
 }
 
@@ -606,7 +615,8 @@ Status Model::snapshot(const std::filesystem::path& dir) const {
 
   std::vector<unsigned char> b(kParamsMagic, kParamsMagic + sizeof(kParamsMagic));
   auto put = [&](const void* p, std::size_t n) {
-    b.insert(b.end(), static_cast<const unsigned char*>(p), static_cast<const unsigned char*>(p) + n);
+    b.insert(b.end(), static_cast<const unsigned char*>(p),
+             static_cast<const unsigned char*>(p) + n);
   };
   const std::uint32_t version = kParamsVersion, dim = options_.dim;
   put(&version, 4);
@@ -616,7 +626,8 @@ Status Model::snapshot(const std::filesystem::path& dir) const {
     put(impl_->alpha.data(), sizeof(float) * kHeads);
     put(impl_->beta.data(), sizeof(float) * kHeads);
   }
-  const std::uint32_t crc = static_cast<std::uint32_t>(crc32_z(crc32(0L, Z_NULL, 0), b.data(), b.size()));
+  const std::uint32_t crc =
+      static_cast<std::uint32_t>(crc32_z(crc32(0L, Z_NULL, 0), b.data(), b.size()));
   put(&crc, 4);
   const std::filesystem::path path = dir / "params.snap", tmp = dir / "params.snap.tmp";
   {
@@ -639,7 +650,8 @@ Status Model::restore(const std::filesystem::path& dir) {
   const std::filesystem::path path = dir / "params.snap";
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::not_found("no model snapshot").with_context("restore " + path.string());
-  std::vector<unsigned char> b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<unsigned char> b((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
   const std::size_t want = sizeof(kParamsMagic) + 8 + 2 * sizeof(float) * kHeads + 4;
   if (b.size() != want || std::memcmp(b.data(), kParamsMagic, sizeof(kParamsMagic)) != 0)
     return Status::invalid("/", "not a model snapshot").with_context("restore " + path.string());
@@ -648,9 +660,11 @@ Status Model::restore(const std::filesystem::path& dir) {
   std::memcpy(&dim, b.data() + 12, 4);
   std::memcpy(&crc, b.data() + want - 4, 4);
   if (crc != static_cast<std::uint32_t>(crc32_z(crc32(0L, Z_NULL, 0), b.data(), want - 4)))
-    return Status::invalid("/", "snapshot checksum mismatch").with_context("restore " + path.string());
+    return Status::invalid("/", "snapshot checksum mismatch")
+        .with_context("restore " + path.string());
   if (version != kParamsVersion || dim != static_cast<std::uint32_t>(options_.dim))
-    return Status::invalid("/dim", "snapshot of another model shape").with_context("restore " + path.string());
+    return Status::invalid("/dim", "snapshot of another model shape")
+        .with_context("restore " + path.string());
 
   // Both tables are checked before either replaces anything.
   EmbeddingTable head_check(Impl::table_options(options_, kHeads, 0.0f));

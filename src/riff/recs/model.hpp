@@ -158,7 +158,8 @@ class Model {
   /// rows of `users` (n x dim, row-major): returns n x items.videos.size().
   std::vector<float> score_matrix(std::span<const float> users, const ItemMatrix& items) const;
   /// The same into `out` (n x items.videos.size()), without allocating.
-  void score_matrix(std::span<const float> users, const ItemMatrix& items, std::span<float> out) const;
+  void score_matrix(std::span<const float> users, const ItemMatrix& items,
+                    std::span<float> out) const;
 
   /// Videos seen in events (and not expired): what negatives are drawn from.
   std::vector<Id> known_videos() const;

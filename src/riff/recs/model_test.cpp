@@ -16,9 +16,15 @@ constexpr int kClusters = 3;
 constexpr int kPerCluster = 20;
 constexpr int kViewersPerCluster = 10;
 
-Id video_of(int cluster, int n) { return 1000 + cluster * kPerCluster + n; }
-int cluster_of_video(Id v) { return static_cast<int>((v - 1000) / kPerCluster); }
-Id viewer_of(int cluster, int n) { return 1 + cluster * kViewersPerCluster + n; }
+Id video_of(int cluster, int n) {
+  return 1000 + cluster * kPerCluster + n;
+}
+int cluster_of_video(Id v) {
+  return static_cast<int>((v - 1000) / kPerCluster);
+}
+Id viewer_of(int cluster, int n) {
+  return 1 + cluster * kViewersPerCluster + n;
+}
 
 ModelOptions small_options() {
   ModelOptions o;
@@ -35,7 +41,8 @@ std::vector<Event> planted_likes(std::mt19937_64& rng) {
   for (int c = 0; c < kClusters; ++c)
     for (int u = 0; u < kViewersPerCluster; ++u)
       for (int n = 0; n < kPerCluster; ++n)
-        if (rng() % 2 == 0) events.push_back(Event{viewer_of(c, u), video_of(c, n), EventKind::kLike, 0, 0, 1});
+        if (rng() % 2 == 0)
+          events.push_back(Event{viewer_of(c, u), video_of(c, n), EventKind::kLike, 0, 0, 1});
   return events;
 }
 
@@ -92,7 +99,9 @@ TEST(Model, SharedFeaturesCarryTasteToVideosNobodyWatchedYet) {
     for (int n = 0; n < kPerCluster; ++n)
       features.put(video_of(c, n), VideoFeatures{500 + c, 0, {900 + c}});
   std::vector<Event> events = planted_likes(rng);
-  std::erase_if(events, [](const Event& e) { return (e.video - 1000) % kPerCluster == 0; });  // n = 0 never seen
+  std::erase_if(events, [](const Event& e) {
+    return (e.video - 1000) % kPerCluster == 0;
+  });  // n = 0 never seen
   train(model, events, features, 40, rng);
   for (int c = 0; c < kClusters; ++c) {
     const std::vector<Id> fresh = {video_of(0, 0), video_of(1, 0), video_of(2, 0)};
@@ -117,13 +126,15 @@ TEST(Model, ANewViewersFewLikesOfAKindRaiseThatKindAtOnce) {
   };
   // A few finished views of cluster 0, then a few likes of cluster 2.
   std::vector<Event> first;
-  for (int n = 0; n < 4; ++n) first.push_back(Event{newcomer, video_of(0, n), EventKind::kWatch, 15000, 15000, 2});
+  for (int n = 0; n < 4; ++n)
+    first.push_back(Event{newcomer, video_of(0, n), EventKind::kWatch, 15000, 15000, 2});
   model.learn(first, none);
   EXPECT_LT(mean_rank_of(0), mean_rank_of(2));
   const double before = mean_rank_of(2);
   for (int round = 0; round < 3; ++round) {
     std::vector<Event> next;
-    for (int n = 0; n < 4; ++n) next.push_back(Event{newcomer, video_of(2, n), EventKind::kLike, 0, 0, 3});
+    for (int n = 0; n < 4; ++n)
+      next.push_back(Event{newcomer, video_of(2, n), EventKind::kLike, 0, 0, 3});
     model.learn(next, none);
   }
   EXPECT_LT(mean_rank_of(2), before - 5);
@@ -141,7 +152,8 @@ TEST(Model, WithTasteOneRoundOfLikesPutsThatKindOnTopForANewViewer) {
 
   const Id newcomer = 4343;
   std::vector<Event> likes;
-  for (int n = 0; n < 3; ++n) likes.push_back(Event{newcomer, video_of(1, n), EventKind::kLike, 0, 0, 2});
+  for (int n = 0; n < 3; ++n)
+    likes.push_back(Event{newcomer, video_of(1, n), EventKind::kLike, 0, 0, 2});
   model.learn(likes, none);
   const auto ranked = ranking(model, newcomer, none);
   for (int i = 0; i < 10; ++i) EXPECT_EQ(cluster_of_video(ranked[i]), 1) << "rank " << i;
@@ -170,7 +182,8 @@ TEST(Model, ASnapshotAndADeltaBothReproduceTheScores) {
   train(model, planted_likes(rng), none, 5, rng);
   ASSERT_TRUE(replica.apply_delta(model.take_delta()));
 
-  const auto dir = std::filesystem::temp_directory_path() / ("riff-model-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("riff-model-" + std::to_string(::getpid()));
   ASSERT_TRUE(model.snapshot(dir));
   Model restored(small_options());
   ASSERT_TRUE(restored.restore(dir));

@@ -16,14 +16,17 @@ bool held(std::span<const std::int32_t> sorted, std::int32_t item) {
 }
 }  // namespace
 
-double recall_at_k(std::span<const std::int32_t> ranked, std::span<const std::int32_t> held_out, int k) {
+double recall_at_k(std::span<const std::int32_t> ranked, std::span<const std::int32_t> held_out,
+                   int k) {
   if (held_out.empty()) return 0.0;
   int hits = 0;
-  for (int i = 0; i < k && i < static_cast<int>(ranked.size()); ++i) hits += held(held_out, ranked[i]);
+  for (int i = 0; i < k && i < static_cast<int>(ranked.size()); ++i)
+    hits += held(held_out, ranked[i]);
   return static_cast<double>(hits) / held_out.size();
 }
 
-double ndcg_at_k(std::span<const std::int32_t> ranked, std::span<const std::int32_t> held_out, int k) {
+double ndcg_at_k(std::span<const std::int32_t> ranked, std::span<const std::int32_t> held_out,
+                 int k) {
   if (held_out.empty()) return 0.0;
   double dcg = 0.0, idcg = 0.0;
   for (int i = 0; i < k && i < static_cast<int>(ranked.size()); ++i)
@@ -33,7 +36,8 @@ double ndcg_at_k(std::span<const std::int32_t> ranked, std::span<const std::int3
   return dcg / idcg;
 }
 
-std::vector<std::int32_t> top_k(std::span<const float> scores, std::span<const std::int32_t> exclude, int k) {
+std::vector<std::int32_t> top_k(std::span<const float> scores,
+                                std::span<const std::int32_t> exclude, int k) {
   // A min-heap of the best k so far: most items lose one comparison to its top.
   using Entry = std::pair<float, std::int32_t>;
   auto worse = [](const Entry& a, const Entry& b) {
@@ -45,7 +49,8 @@ std::vector<std::int32_t> top_k(std::span<const float> scores, std::span<const s
   for (std::int32_t item = 0; item < static_cast<std::int32_t>(scores.size()); ++item) {
     while (next_excluded < exclude.size() && exclude[next_excluded] < item) ++next_excluded;
     if (next_excluded < exclude.size() && exclude[next_excluded] == item) continue;
-    const float s = std::isnan(scores[item]) ? -std::numeric_limits<float>::infinity() : scores[item];
+    const float s =
+        std::isnan(scores[item]) ? -std::numeric_limits<float>::infinity() : scores[item];
     if (static_cast<int>(heap.size()) < k) {
       heap.emplace_back(s, item);
       std::push_heap(heap.begin(), heap.end(), worse);
@@ -62,8 +67,9 @@ std::vector<std::int32_t> top_k(std::span<const float> scores, std::span<const s
   return out;
 }
 
-RankingResult evaluate_ranking(const Interactions& train, const Interactions& test, std::int32_t items,
-                               const ScoreBlock& score, int k, int threads, int block) {
+RankingResult evaluate_ranking(const Interactions& train, const Interactions& test,
+                               std::int32_t items, const ScoreBlock& score, int k, int threads,
+                               int block) {
   std::vector<std::int32_t> users;
   for (std::int32_t u = 0; u < test.users(); ++u)
     if (!test.items_of[u].empty()) users.push_back(u);
@@ -85,7 +91,8 @@ RankingResult evaluate_ranking(const Interactions& train, const Interactions& te
       for (std::size_t i = 0; i < n; ++i) {
         const std::int32_t u = batch[i];
         const auto& seen = u < train.users() ? train.items_of[u] : kNone;
-        const auto ranked = top_k(std::span<const float>(scores.data() + i * items, items), seen, k);
+        const auto ranked =
+            top_k(std::span<const float>(scores.data() + i * items, items), seen, k);
         recall += recall_at_k(ranked, test.items_of[u], k);
         ndcg += ndcg_at_k(ranked, test.items_of[u], k);
       }

@@ -18,7 +18,8 @@ TEST(RankingMetrics, RecallAndNdcgMatchAHandComputedCase) {
   EXPECT_NEAR(ndcg_at_k(ranked, held_out, 4), 0.4981, 1e-4);
   // At k = 2 the ideal has only two hits to place.
   EXPECT_DOUBLE_EQ(recall_at_k(ranked, held_out, 2), 1.0 / 3.0);
-  EXPECT_NEAR(ndcg_at_k(ranked, held_out, 2), (1 / std::log2(3.0)) / (1 + 1 / std::log2(3.0)), 1e-12);
+  EXPECT_NEAR(ndcg_at_k(ranked, held_out, 2), (1 / std::log2(3.0)) / (1 + 1 / std::log2(3.0)),
+              1e-12);
   EXPECT_DOUBLE_EQ(ndcg_at_k(held_out, held_out, 20), 1.0);
 }
 
