@@ -16,7 +16,7 @@ struct BprOptions {
   int dim = 64;
   int epochs = 30;
   float learning_rate = 0.05f;
-  float l2 = 1e-4f;
+  float l2 = 3e-3f;
   int threads = 2;
   std::uint64_t seed = 42;
 };

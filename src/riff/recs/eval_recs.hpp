@@ -36,7 +36,7 @@ struct EvalRecsOptions {
   int taste_window = 50;
   // bpr
   float bpr_learning_rate = 0.05f;
-  float bpr_l2 = 1e-4f;
+  float bpr_l2 = 3e-3f;
   // ease
   float ease_lambda = 500.0f;
   int ease_min_count = 1;
