@@ -1,9 +1,11 @@
 #include "riff/app/app.hpp"
 
-#include <pthread.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <iostream>
 #include <condition_variable>
@@ -77,6 +79,18 @@ App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 App::~App() = default;
 
 // Every module's migrations; each module owns a range of versions.
+// SIGINT/SIGTERM end up as one byte on this pipe. A handler rather than
+// sigwait: libraries start threads before main (OpenBLAS's pool), and the
+// kernel may deliver a process signal to any thread that has it unblocked.
+static int g_signal_pipe[2] = {-1, -1};
+
+static void on_stop_signal(int sig) {
+  const int saved = errno;
+  const unsigned char byte = static_cast<unsigned char>(sig);
+  [[maybe_unused]] auto n = ::write(g_signal_pipe[1], &byte, 1);
+  errno = saved;
+}
+
 static std::vector<db::Migration> all_migrations() {
   std::vector<db::Migration> m = jobs::migrations();
   for (auto& x : accounts::migrations()) m.push_back(std::move(x));
@@ -195,8 +209,23 @@ Status App::create_admin(const std::string& handle, const std::string& email, co
 
 int App::serve() {
   auto& p = *parts_;
-  // Signals go to one thread that asks the server to stop; every other thread
-  // (started after this mask) ignores them.
+  // Signals become a byte on a pipe that one thread waits on and then asks
+  // the server to stop. Threads started from here on also block them, so
+  // they are not interrupted (EINTR) by the handler.
+  if (g_signal_pipe[0] < 0 && ::pipe2(g_signal_pipe, O_CLOEXEC) != 0) {
+    std::cerr << "riffd: cannot create the signal pipe\n";
+    return 1;
+  }
+  struct sigaction stop_action {};
+  stop_action.sa_handler = on_stop_signal;
+  sigemptyset(&stop_action.sa_mask);
+  stop_action.sa_flags = SA_RESTART;
+  for (int sig : {SIGINT, SIGTERM}) {
+    struct sigaction current {};
+    ::sigaction(sig, nullptr, &current);
+    // A shell starts background jobs with SIGINT ignored; keep that.
+    if (current.sa_handler != SIG_IGN) ::sigaction(sig, &stop_action, nullptr);
+  }
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
@@ -267,15 +296,17 @@ int App::serve() {
     demo_videos = std::make_unique<DemoVideoSeeder>(
         DemoVideoDeps{*p.accounts, *p.uploads, *p.videos, fs::temp_directory_path()});
   }
-  std::thread signal_thread([&server, signals] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    spdlog::info("signal {}: finishing in-flight requests", sig);
+  std::thread signal_thread([&server] {
+    unsigned char sig = 0;
+    while (::read(g_signal_pipe[0], &sig, 1) < 0 && errno == EINTR) {
+    }
+    if (sig != 0) spdlog::info("signal {}: finishing in-flight requests", int{sig});
     server.stop();
   });
   server.run();
   // run() returned on its own only when stop() was called; wake the waiter if not.
-  pthread_kill(signal_thread.native_handle(), SIGTERM);
+  const unsigned char wake = 0;
+  [[maybe_unused]] auto woke = ::write(g_signal_pipe[1], &wake, 1);
   signal_thread.join();
   demo_videos.reset();  // stops seeding before the worker and the services go away
   {

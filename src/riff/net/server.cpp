@@ -442,9 +442,10 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::size_t idx)
         res = co_await stream_body(stream, buffer, parser, req, *m.route, keep_alive);
         if (!keep_alive) linger = true;
       }
+      // Counted before the write: a client that has its answer sees it counted.
+      stats->by_class[std::clamp(res.status / 100, 1, 5) - 1]->inc();
       bool ok = co_await write_response(stream.socket(), req, res, keep_alive);
       double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      stats->by_class[std::clamp(res.status / 100, 1, 5) - 1]->inc();
       stats->latency->observe(secs);
       if (access_log.enabled()) access_log.write(req, route_label, res.status, res.body.size(), secs);
       if (!ok || !keep_alive) break;
@@ -502,10 +503,10 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::size_t idx)
       }
     }
 
+    // Counted before the write: a client that has its answer sees it counted.
+    stats->by_class[std::clamp(res.status / 100, 1, 5) - 1]->inc();
     bool ok = co_await write_response(stream.socket(), req, res, keep_alive);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    int cls = std::clamp(res.status / 100, 1, 5);
-    stats->by_class[cls - 1]->inc();
     stats->latency->observe(secs);
     if (access_log.enabled()) {
       access_log.write(req, route_label, res.status,
