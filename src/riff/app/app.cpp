@@ -35,9 +35,19 @@
 #include "riff/net/rate_limiter.hpp"
 #include "riff/net/router.hpp"
 #include "riff/net/server.hpp"
+#include "riff/recs/event_store.hpp"
+#include "riff/recs/events_routes.hpp"
+#include "riff/recs/events_schema.hpp"
+#include "riff/recs/ingest.hpp"
+#include "riff/recs/ann_index.hpp"
+#include "riff/recs/model.hpp"
+#include "riff/recs/trending.hpp"
 #include "riff/video/engagement_module.hpp"
 #include "riff/video/media_routes.hpp"
 #include "riff/video/pipeline.hpp"
+#include "riff/video/foryou_engine.hpp"
+#include "riff/video/foryou_routes.hpp"
+#include "riff/video/recs_catalog.hpp"
 #include "riff/video/schema.hpp"
 #include "riff/video/service.hpp"
 #include "riff/video/sounds.hpp"
@@ -71,6 +81,16 @@ struct App::Parts {
   std::unique_ptr<video::SoundService> sounds;
   std::unique_ptr<video::MediaProcessor> processor;
   std::unique_ptr<video::Pipeline> pipeline;
+  // The For You engine's event log and trending; engagement emits into `ingest`.
+  std::unique_ptr<video::RecsCatalog> recs_catalog;
+  std::unique_ptr<recs::EventStore> events;
+  std::unique_ptr<recs::EventIngest> ingest;
+  std::unique_ptr<recs::Trending> trending;
+  // For You: the online model, its nearest-neighbour index, the engine
+  // (a sink of `ingest`, and the ranker of the For You feed).
+  std::unique_ptr<recs::Model> model;
+  std::unique_ptr<recs::AnnIndex> ann;
+  std::unique_ptr<video::ForYouEngine> foryou;
   std::unique_ptr<video::EngagementModule> engagement;  // likes, comments, views, search, feeds
   std::unique_ptr<music::MusicModule> music;  // catalog, streaming, playlists, Subsonic
 };
@@ -91,11 +111,15 @@ static void on_stop_signal(int sig) {
   errno = saved;
 }
 
+// Where the For You model's snapshot lives.
+static fs::path model_dir(const Config& config) { return fs::path(config.data_dir) / "recs" / "model"; }
+
 static std::vector<db::Migration> all_migrations() {
   std::vector<db::Migration> m = jobs::migrations();
   for (auto& x : accounts::migrations()) m.push_back(std::move(x));
   for (auto& x : video::migrations()) m.push_back(std::move(x));
   for (auto& x : video::engagement_migrations()) m.push_back(std::move(x));
+  for (auto& x : recs::events_migrations()) m.push_back(std::move(x));
   for (auto& x : music::migrations()) m.push_back(std::move(x));
   return m;
 }
@@ -168,7 +192,36 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   video::mount_tus_routes(p->router, *p->uploads);
   video::mount_video_routes(p->router, {*p->videos, *p->sounds, config.public_url});
   video::mount_media_routes(p->router, *p->videos, *p->sounds);
-  p->engagement = std::make_unique<video::EngagementModule>(*p->db, *p->ids, p->clock, *p->notifications);
+  p->recs_catalog = std::make_unique<video::RecsCatalog>();
+  p->events = std::make_unique<recs::EventStore>(*p->db, *p->ids);
+  p->ingest = std::make_unique<recs::EventIngest>(
+      *p->db, *p->events, *p->recs_catalog, p->clock,
+      recs::IngestOptions{.events_per_minute = static_cast<double>(config.events_per_minute),
+                          .burst = static_cast<double>(config.event_burst)},
+      &p->metrics);
+  recs::TrendingOptions trending_options;
+  trending_options.half_life_ms = std::int64_t{config.trending_half_life_hours} * 3'600'000;
+  p->trending = std::make_unique<recs::Trending>(*p->db, *p->recs_catalog, p->clock, trending_options);
+  p->ingest->add_sink(p->trending.get());
+  recs::mount_event_routes(p->router, *p->ingest);
+  recs::mount_trending_routes(p->router, *p->trending);
+  recs::ModelOptions model_options;
+  model_options.dim = config.foryou_dim;
+  model_options.expire_after_ms = std::int64_t{config.foryou_expire_days} * 24 * 3'600'000;
+  p->model = std::make_unique<recs::Model>(model_options);
+  if (const fs::path dir = model_dir(config); fs::exists(dir / "params.snap")) {
+    if (auto st = p->model->restore(dir); !st) {
+      spdlog::warn("for you: starting with a fresh model; the snapshot in {} was not loaded: {}", dir.string(),
+                   st.message());
+    }
+  }
+  p->ann = std::make_unique<recs::AnnIndex>(model_options.dim);
+  p->foryou = std::make_unique<video::ForYouEngine>(*p->db, p->clock, *p->model, *p->ann);
+  if (auto st = p->foryou->load(); !st) return st.with_context("for you");
+  p->ingest->add_sink(p->foryou.get());
+  video::mount_foryou_routes(p->router, *p->foryou, *p->videos);
+  p->engagement = std::make_unique<video::EngagementModule>(*p->db, *p->ids, p->clock, *p->notifications,
+                                                            p->foryou->ranker(), &p->ingest->server_events());
   p->engagement->mount(p->router, config.public_url);
   // riff Music: the catalog under <data_dir>/music, app-password key under <data_dir>/keys.
   auto music = music::MusicModule::create(*p->db, *p->ids, p->clock,
@@ -289,6 +342,41 @@ int App::serve() {
     }
   });
 
+  // Trending: views replayed from the event log, then uses recounted on a timer.
+  std::thread trending([&] {
+    if (auto n = p.trending->replay(*p.events); !n) {
+      spdlog::warn("trending: replay of the event log failed: {}", n.status().message());
+    }
+    std::unique_lock lock(housekeeping_mu);
+    std::int64_t last_expiry_ms = 0;
+    do {
+      lock.unlock();
+      if (auto st = p.trending->refresh(); !st) spdlog::warn("trending: refresh failed: {}", st.message());
+      if (const auto now = p.clock.now_ms(); now - last_expiry_ms >= 3'600'000) {
+        last_expiry_ms = now;
+        (void)p.events->expire_batches(now - 24 * 3'600'000);  // retries of a batch come within a day
+      }
+      lock.lock();
+    } while (!housekeeping_cv.wait_for(lock, std::chrono::seconds(p.config.trending_refresh_seconds),
+                                       [&] { return stopping; }));
+  });
+
+  // For You: learning runs on the engine's thread; the model is saved every
+  // few minutes (and at shutdown) so a restart keeps what it learned.
+  p.foryou->start();
+  std::thread foryou([&] {
+    std::unique_lock lock(housekeeping_mu);
+    while (!housekeeping_cv.wait_for(lock, std::chrono::seconds(p.config.foryou_snapshot_seconds),
+                                     [&] { return stopping; })) {
+      lock.unlock();
+      p.model->expire(p.clock.now_ms());
+      if (auto st = p.model->snapshot(model_dir(p.config)); !st) {
+        spdlog::warn("for you: the model snapshot failed: {}", st.message());
+      }
+      lock.lock();
+    }
+  });
+
   p.worker->start();
   // Demo videos are made and processed while the server already serves.
   std::unique_ptr<DemoVideoSeeder> demo_videos;
@@ -296,7 +384,10 @@ int App::serve() {
     demo_videos = std::make_unique<DemoVideoSeeder>(
         DemoVideoDeps{*p.accounts, *p.uploads, *p.videos, fs::temp_directory_path()});
   }
-  std::thread signal_thread([&server] {
+  std::thread signal_thread([&server, signals] {
+    // The one thread that takes the signals (the handler runs here, unless
+    // a library's own thread has them unblocked).
+    pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
     unsigned char sig = 0;
     while (::read(g_signal_pipe[0], &sig, 1) < 0 && errno == EINTR) {
     }
@@ -315,6 +406,12 @@ int App::serve() {
   }
   housekeeping_cv.notify_all();
   housekeeping.join();
+  trending.join();
+  foryou.join();
+  p.foryou->stop();
+  if (auto st = p.model->snapshot(model_dir(p.config)); !st) {
+    spdlog::warn("for you: the model snapshot failed: {}", st.message());
+  }
   p.worker->stop();
   spdlog::info("stopped");
   return 0;

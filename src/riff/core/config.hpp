@@ -45,6 +45,15 @@ struct Config {
   int signups_per_ip_per_hour = 200;
   bool secure_cookies = false;       // set when served over HTTPS
 
+  // [recs]
+  int events_per_minute = 600;         // events one viewer may send (refill rate)
+  int event_burst = 1000;              // events one viewer may send at once
+  int trending_half_life_hours = 24;
+  int trending_refresh_seconds = 300;  // how often trending recounts uses
+  int foryou_dim = 64;                 // embedding size of the For You model
+  int foryou_expire_days = 30;         // embeddings untouched this long are dropped
+  int foryou_snapshot_seconds = 300;   // how often the model is saved under data_dir/recs
+
   // [log]
   std::string log_level = "info";
   bool access_log = true;

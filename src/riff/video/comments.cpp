@@ -94,8 +94,9 @@ Page<Comment> to_page(const db::Rows& rows, int limit, bool by_likes) {
 }  // namespace
 
 CommentService::CommentService(db::Database& db, IdGenerator& ids, const Clock& clock,
-                               accounts::NotificationService& notifications)
-    : db_(db), ids_(ids), clock_(clock), notifications_(notifications) {}
+                               accounts::NotificationService& notifications,
+                               recs::EventSink* events)
+    : db_(db), ids_(ids), clock_(clock), notifications_(notifications), events_(events) {}
 
 Result<Comment> CommentService::add(Id author, const NewComment& in) {
   if (blank(in.body)) return Status::invalid("/body", "body must not be empty");
@@ -103,9 +104,11 @@ Result<Comment> CommentService::add(Id author, const NewComment& in) {
     return Status::invalid("/body", "body must be at most 500 characters");
   }
   std::vector<accounts::Notification> sent;
+  std::int64_t duration_ms = 0;
   auto made = db_.transact_result([&](db::Conn& c) -> Result<Comment> {
     sent.clear();
     RIFF_ASSIGN_OR_RETURN(Video v, visible_video(c, author, in.video_id));
+    duration_ms = v.duration_ms;
     if (author != v.author_id) {
       if (v.comment_policy == CommentPolicy::kNoOne) {
         return Status::forbidden("comments are turned off for this video");
@@ -187,6 +190,11 @@ Result<Comment> CommentService::add(Id author, const NewComment& in) {
     return out;
   });
   if (made) notifications_.publish(sent);
+  if (made && events_) {
+    const recs::Event e{author, in.video_id, recs::EventKind::kComment, 0,
+                        static_cast<std::int32_t>(duration_ms), made->created_at};
+    events_->on_events(std::span<const recs::Event>(&e, 1));
+  }
   return made;
 }
 

@@ -30,6 +30,7 @@
 #include "riff/core/ids.hpp"
 #include "riff/core/status.hpp"
 #include "riff/db/database.hpp"
+#include "riff/recs/event.hpp"
 #include "riff/video/render.hpp"
 
 namespace riff::accounts {
@@ -67,8 +68,11 @@ inline constexpr std::size_t kMaxCommentLength = 500;
 
 class CommentService {
  public:
+  /// `events` (may be null) receives a recs kComment event for each comment
+  /// added, after it committed; it must outlive this.
   CommentService(db::Database& db, IdGenerator& ids, const Clock& clock,
-                 accounts::NotificationService& notifications);
+                 accounts::NotificationService& notifications,
+                 recs::EventSink* events = nullptr);
 
   Result<Comment> add(Id author, const NewComment& in);
   Status remove(Id actor, Id comment_id);
@@ -90,6 +94,7 @@ class CommentService {
   IdGenerator& ids_;
   const Clock& clock_;
   accounts::NotificationService& notifications_;
+  recs::EventSink* events_;
 };
 
 }  // namespace riff::video

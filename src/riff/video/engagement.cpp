@@ -31,8 +31,20 @@ Result<std::int64_t> counter(db::Conn& c, const char* column, Id video_id) {
 }  // namespace
 
 EngagementService::EngagementService(db::Database& db, IdGenerator& ids, const Clock& clock,
-                                     accounts::NotificationService& notifications)
-    : db_(db), ids_(ids), clock_(clock), notifications_(notifications) {}
+                                     accounts::NotificationService& notifications,
+                                     recs::EventSink* events)
+    : db_(db), ids_(ids), clock_(clock), notifications_(notifications), events_(events) {}
+
+Id event_viewer_id(const Viewer& viewer) {
+  if (viewer.user_id) return *viewer.user_id;
+  std::string_view key = viewer.anonymous_key;
+  if (key.starts_with("a:")) key.remove_prefix(2);
+  return recs::anonymous_viewer_id(key);
+}
+
+void EngagementService::emit(const recs::Event& e) {
+  if (events_) events_->on_events(std::span<const recs::Event>(&e, 1));
+}
 
 Result<LikeState> EngagementService::like(Id user, Id video_id) {
   return set_like(user, video_id, true);
@@ -43,9 +55,11 @@ Result<LikeState> EngagementService::unlike(Id user, Id video_id) {
 
 Result<LikeState> EngagementService::set_like(Id user, Id video_id, bool like) {
   std::vector<accounts::Notification> sent;
+  std::int64_t changed_rows = 0, duration_ms = 0;
   auto state = db_.transact_result([&](db::Conn& c) -> Result<LikeState> {
     sent.clear();
     RIFF_ASSIGN_OR_RETURN(Video v, visible_video(c, user, video_id));
+    duration_ms = v.duration_ms;
     std::int64_t changed = 0;
     if (like) {
       RIFF_ASSIGN_OR_RETURN(changed,
@@ -72,16 +86,23 @@ Result<LikeState> EngagementService::set_like(Id user, Id video_id, bool like) {
       if (n) sent.push_back(std::move(*n));
     }
     RIFF_ASSIGN_OR_RETURN(std::int64_t count, counter(c, "like_count", video_id));
+    changed_rows = changed;
     return LikeState{like, count};
   });
   if (state) notifications_.publish(sent);
+  if (state && changed_rows == 1) {
+    emit({user, video_id, like ? recs::EventKind::kLike : recs::EventKind::kUnlike, 0,
+          static_cast<std::int32_t>(duration_ms), clock_.now_ms()});
+  }
   return state;
 }
 
 Result<ShareResult> EngagementService::share(std::optional<Id> user, Id video_id,
                                              const std::string& channel) {
-  return db_.transact_result([&](db::Conn& c) -> Result<ShareResult> {
-    RIFF_RETURN_IF_ERROR(visible_video(c, user, video_id).status());
+  std::int64_t duration_ms = 0;
+  auto out = db_.transact_result([&](db::Conn& c) -> Result<ShareResult> {
+    RIFF_ASSIGN_OR_RETURN(Video v, visible_video(c, user, video_id));
+    duration_ms = v.duration_ms;
     RIFF_RETURN_IF_ERROR(
         c.exec("INSERT INTO video_shares (id, video_id, user_id, channel, created_at)"
                " VALUES ($1, $2, $3, $4, $5)",
@@ -93,6 +114,12 @@ Result<ShareResult> EngagementService::share(std::optional<Id> user, Id video_id
     RIFF_ASSIGN_OR_RETURN(std::int64_t count, counter(c, "share_count", video_id));
     return ShareResult{count, share_url(video_id)};
   });
+  // An anonymous share has no viewer to learn about.
+  if (out && user) {
+    emit({*user, video_id, recs::EventKind::kShare, 0, static_cast<std::int32_t>(duration_ms),
+          clock_.now_ms()});
+  }
+  return out;
 }
 
 Result<ViewResult> EngagementService::record_view(const Viewer& viewer, const ViewReport& report) {
@@ -102,7 +129,8 @@ Result<ViewResult> EngagementService::record_view(const Viewer& viewer, const Vi
   }
   const std::string key =
       viewer.user_id ? "u:" + id_to_string(*viewer.user_id) : viewer.anonymous_key;
-  return db_.transact_result([&](db::Conn& c) -> Result<ViewResult> {
+  recs::Event watched{event_viewer_id(viewer), report.video_id, recs::EventKind::kWatch, 0, 0, 0};
+  auto result = db_.transact_result([&](db::Conn& c) -> Result<ViewResult> {
     RIFF_ASSIGN_OR_RETURN(Video v, visible_video(c, viewer.user_id, report.video_id));
     const std::int64_t d = v.duration_ms;
     const std::int64_t absurd = d > 0 ? d * kAbsurdFactor : kHourMs;
@@ -116,6 +144,9 @@ Result<ViewResult> EngagementService::record_view(const Viewer& viewer, const Vi
         d > 0 ? std::min(kMinWatchMs, std::max<std::int64_t>(1, d / 4)) : kMinWatchMs;
     const bool qualifies = per_report >= min_watch || (report.completed && per_report > 0);
     const std::int64_t now = clock_.now_ms();
+    watched.watch_ms = static_cast<std::int32_t>(std::min<std::int64_t>(per_report, INT32_MAX));
+    watched.duration_ms = static_cast<std::int32_t>(std::min<std::int64_t>(d, INT32_MAX));
+    watched.at_ms = now;
 
     RIFF_RETURN_IF_ERROR(
         c.exec("INSERT INTO video_views (video_id, viewer_key, user_id, first_at, last_at)"
@@ -158,6 +189,8 @@ Result<ViewResult> EngagementService::record_view(const Viewer& viewer, const Vi
     RIFF_ASSIGN_OR_RETURN(out.view_count, counter(c, "view_count", v.id));
     return out;
   });
+  if (result) emit(watched);
+  return result;
 }
 
 Result<std::vector<ViewResult>> EngagementService::record_views(

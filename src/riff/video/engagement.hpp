@@ -17,6 +17,10 @@
 //   kViewerCapFactor x duration; a report above kAbsurdFactor x duration
 //   (or above an hour for a video of unknown length) is kInvalid.
 // - Shares count every share; the share url is /v/<id>.
+// - Each like, unlike, signed-in share and view report is handed, after it
+//   committed, to the `events` sink as a recs::Event (kLike, kUnlike,
+//   kShare, kWatch with the capped watch_ms), so the For You engine learns
+//   from them without clients reporting them twice.
 //
 // Thread-safe: holds no mutable state besides its dependencies.
 
@@ -28,6 +32,7 @@
 #include "riff/core/ids.hpp"
 #include "riff/core/status.hpp"
 #include "riff/db/database.hpp"
+#include "riff/recs/event.hpp"
 
 namespace riff::accounts {
 class NotificationService;
@@ -69,8 +74,10 @@ inline constexpr std::int64_t kAbsurdFactor = 100;
 
 class EngagementService {
  public:
+  /// `events` may be null (no one listens); it must outlive this.
   EngagementService(db::Database& db, IdGenerator& ids, const Clock& clock,
-                    accounts::NotificationService& notifications);
+                    accounts::NotificationService& notifications,
+                    recs::EventSink* events = nullptr);
 
   Result<LikeState> like(Id user, Id video_id);
   Result<LikeState> unlike(Id user, Id video_id);
@@ -86,11 +93,17 @@ class EngagementService {
 
  private:
   Result<LikeState> set_like(Id user, Id video_id, bool like);
+  void emit(const recs::Event& e);
 
   db::Database& db_;
   IdGenerator& ids_;
   const Clock& clock_;
   accounts::NotificationService& notifications_;
+  recs::EventSink* events_;
 };
+
+/// The recs viewer id of a view's viewer: the user, else an anonymous id
+/// from the anonymous key ("a:<cookie>" uses the cookie, as POST /events does).
+Id event_viewer_id(const Viewer& viewer);
 
 }  // namespace riff::video

@@ -4,9 +4,10 @@ namespace riff::video {
 
 EngagementModule::EngagementModule(db::Database& db, IdGenerator& ids, const Clock& clock,
                                    accounts::NotificationService& notifications,
-                                   std::unique_ptr<ForYouRanker> ranker)
-    : engagement_(db, ids, clock, notifications),
-      comments_(db, ids, clock, notifications),
+                                   std::unique_ptr<ForYouRanker> ranker,
+                                   recs::EventSink* events)
+    : engagement_(db, ids, clock, notifications, events),
+      comments_(db, ids, clock, notifications, events),
       discovery_(db),
       search_(db),
       feed_(db, clock, std::move(ranker)) {}

@@ -29,9 +29,12 @@ namespace riff::video {
 class EngagementModule {
  public:
   /// `ranker` null means the first For You ranking (EngagementRanker).
+  /// `events` (may be null) receives the events of likes, comments, shares
+  /// and views (recs::EventIngest::server_events()); it must outlive this.
   EngagementModule(db::Database& db, IdGenerator& ids, const Clock& clock,
                    accounts::NotificationService& notifications,
-                   std::unique_ptr<ForYouRanker> ranker = nullptr);
+                   std::unique_ptr<ForYouRanker> ranker = nullptr,
+                   recs::EventSink* events = nullptr);
 
   /// Adds the routes; share links in their responses start with `public_url`
   /// ("" = relative links).

@@ -48,10 +48,13 @@ Status Pipeline::publish(const Video& v, const MediaJobResult& r, const fs::path
     fs::rename(final_dir / "sound.m4a", sounds_.audio_path(*new_sound), ec);
     if (ec) return Status::unavailable("publish sound: " + ec.message());
   }
-  const std::int64_t now = clock_.now_ms();
   bool published = false;
   Status st = db_.transact([&](db::Conn& c) -> Status {
     published = false;
+    // Taken inside the transaction, once it holds the write lock: readers
+    // that follow changes by updated_at (the For You catalog) see the row
+    // committed soon after its time.
+    const std::int64_t now = clock_.now_ms();
     if (new_sound) {
       RIFF_ASSIGN_OR_RETURN(db::Rows u,
                             c.query("SELECT handle FROM users WHERE id = $1", {v.author_id}));

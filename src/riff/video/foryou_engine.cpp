@@ -1,0 +1,672 @@
+#include "riff/video/foryou_engine.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "riff/video/access.hpp"
+
+namespace riff::video {
+namespace {
+
+constexpr std::int64_t kHourMs = 3'600'000;
+constexpr std::size_t kPopularKept = 1'000;
+constexpr std::size_t kPerTopicKept = 50;
+constexpr int kPerTopicTaken = 10;  // candidates from one liked sound or hashtag
+constexpr std::size_t kFreshKept = 5'000;
+constexpr std::size_t kRecentPositives = 20;
+constexpr std::size_t kMaxQueued = 1'000'000;
+constexpr std::size_t kReasonsKept = 100'000;
+constexpr double kCompleted = 0.8;  // of the duration: a finished watch
+
+bool is_positive(const recs::Event& e) {
+  switch (e.kind) {
+    case recs::EventKind::kLike:
+    case recs::EventKind::kShare:
+    case recs::EventKind::kComment:
+    case recs::EventKind::kReplay:
+    case recs::EventKind::kFollow:
+      return true;
+    case recs::EventKind::kWatch:
+      return e.duration_ms > 0 && e.watch_ms >= kCompleted * e.duration_ms;
+    default:
+      return false;
+  }
+}
+
+std::string in_list(std::size_t n, int first) {
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) s += ", ";
+    s += "$" + std::to_string(first + static_cast<int>(i));
+  }
+  return s;
+}
+
+}  // namespace
+
+struct ForYouEngine::Item {
+  Id id = 0, author = 0, sound = 0;
+  std::vector<Id> tags;
+  std::int64_t created_at = 0;
+  // Counters: seeded from the database, then moved by events.
+  std::atomic<std::int64_t> impressions{0}, completions{0}, likes{0}, shares{0};
+};
+
+struct ForYouEngine::Viewer {
+  std::deque<Id> positives;                     // newest first
+  std::unordered_map<Id, double> sounds, tags;  // affinity
+  std::unordered_set<Id> not_interested, muted_creators;
+};
+
+struct ForYouEngine::Candidate {
+  Id id = 0, author = 0, sound = 0;
+  bool fresh = false;
+  double prior = 0, score = 0;
+  WhyReason why;
+};
+
+ForYouEngine::ForYouEngine(db::Database& db, const Clock& clock, recs::Model& model,
+                           recs::AnnIndex& index, ForYouOptions options)
+    : db_(db), clock_(clock), model_(model), index_(index), options_(std::move(options)) {}
+
+ForYouEngine::~ForYouEngine() {
+  stop();
+}
+
+// --- the catalog ---
+
+Status ForYouEngine::load() {
+  RIFF_RETURN_IF_ERROR(load_changes(true));
+  rebuild_lists();
+  std::vector<Id> ids;
+  {
+    std::shared_lock lock(catalog_mu_);
+    for (const auto& [id, item] : catalog_) ids.push_back(id);
+  }
+  for (Id id : ids) index_vector(id);
+  last_index_ = clock_.now_ms();
+  return Status::ok();
+}
+
+Status ForYouEngine::load_changes(bool full) {
+  const std::int64_t now = clock_.now_ms();
+  // Overlap the last load by a minute: a row's updated_at is taken before
+  // its commit (and on another node's clock), so it may arrive late. The
+  // full reload catches anything later still.
+  const std::int64_t since = full ? 0 : std::max<std::int64_t>(0, loaded_until_ - 60'000);
+  struct Row {
+    Id id, author, sound;
+    std::int64_t created_at, updated_at, likes, shares, views, completions;
+    bool recommendable;
+    std::vector<Id> tags;
+  };
+  std::vector<Row> rows;
+  std::unordered_map<Id, std::string> names;
+  auto st = db_.read([&](db::Conn& c) -> Result<db::Rows> {
+    RIFF_ASSIGN_OR_RETURN(
+        db::Rows r,
+        c.query(
+            "SELECT v.id, v.author_id, COALESCE(v.sound_id, 0), v.created_at, v.updated_at,"
+            " v.like_count, v.share_count, v.view_count, v.completion_count,"
+            " CASE WHEN v.status = 1 AND v.visibility = 0 AND u.is_private = 0 THEN 1 ELSE 0 END"
+            " FROM videos v JOIN users u ON u.id = v.author_id WHERE v.updated_at >= $1",
+            {since}));
+    std::unordered_map<Id, std::size_t> at;
+    for (const auto& row : r) {
+      at[row.i64(0)] = rows.size();
+      rows.push_back({row.i64(0),
+                      row.i64(1),
+                      row.i64(2),
+                      row.i64(3),
+                      row.i64(4),
+                      row.i64(5),
+                      row.i64(6),
+                      row.i64(7),
+                      row.i64(8),
+                      row.i64(9) == 1,
+                      {}});
+    }
+    RIFF_ASSIGN_OR_RETURN(
+        db::Rows tags,
+        c.query("SELECT vh.video_id, h.id, h.tag FROM video_hashtags vh"
+                " JOIN hashtags h ON h.id = vh.hashtag_id JOIN videos v ON v.id = vh.video_id"
+                " WHERE v.updated_at >= $1",
+                {since}));
+    for (const auto& t : tags) {
+      auto it = at.find(t.i64(0));
+      if (it == at.end()) continue;
+      rows[it->second].tags.push_back(t.i64(1));
+      names.emplace(t.i64(1), t.str(2));
+    }
+    return db::Rows{};
+  });
+  if (!st) return st.status();
+
+  std::unique_lock lock(catalog_mu_);
+  if (full) catalog_.clear();
+  for (auto& r : rows) {
+    loaded_until_ = std::max(loaded_until_, r.updated_at);
+    if (!r.recommendable) {
+      catalog_.erase(r.id);
+      continue;
+    }
+    auto& slot = catalog_[r.id];
+    const bool is_new = !slot;
+    if (is_new) slot = std::make_unique<Item>();
+    Item& item = *slot;
+    item.id = r.id;
+    item.author = r.author;
+    item.sound = r.sound;
+    item.tags = std::move(r.tags);
+    item.created_at = r.created_at;
+    if (is_new) {
+      item.impressions = r.views;
+      item.completions = r.completions;
+      item.likes = r.likes;
+      item.shares = r.shares;
+    }
+  }
+  for (auto& [id, name] : names) tag_names_[id] = std::move(name);
+  if (full) last_full_ = now;
+  return Status::ok();
+}
+
+void ForYouEngine::rebuild_lists() {
+  const std::int64_t now = clock_.now_ms();
+  struct Scored {
+    double score;
+    Id id;
+  };
+  std::vector<Scored> all;
+  std::vector<std::pair<std::int64_t, Id>> fresh;
+  std::unordered_map<Id, std::vector<Scored>> sounds, tags;
+  {
+    std::shared_lock lock(catalog_mu_);
+    all.reserve(catalog_.size());
+    for (const auto& [id, item] : catalog_) {
+      const double age_h =
+          std::max<double>(0, static_cast<double>(now - item->created_at)) / kHourMs;
+      const double engagement =
+          1.0 + static_cast<double>(item->likes + 2 * item->completions + 3 * item->shares);
+      const double s = engagement * std::exp2(-age_h / options_.popularity_half_life_h);
+      all.push_back({s, id});
+      if (item->sound) sounds[item->sound].push_back({s, id});
+      for (Id t : item->tags) tags[t].push_back({s, id});
+      if (now - item->created_at > options_.fresh_ms) continue;
+      // A fresh video keeps exploring while its audience is within its
+      // stage; finishing rates earn it the next, wider stage.
+      const auto shown = item->impressions.load();
+      const double rate = shown > 0 ? static_cast<double>(item->completions) / shown : 0;
+      std::size_t stage = 0;
+      while (stage + 1 < options_.stages.size() && shown >= options_.stages[stage] &&
+             rate >= options_.widen_completion)
+        ++stage;
+      if (!options_.stages.empty() && shown >= options_.stages[stage]) continue;
+      fresh.emplace_back(item->created_at, id);
+    }
+  }
+  auto best = [](std::vector<Scored>& v, std::size_t keep) {
+    const std::size_t n = std::min(keep, v.size());
+    std::partial_sort(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n), v.end(),
+                      [](const Scored& a, const Scored& b) {
+                        return a.score != b.score ? a.score > b.score : a.id > b.id;
+                      });
+    std::vector<Id> ids;
+    for (std::size_t i = 0; i < n; ++i) ids.push_back(v[i].id);
+    return ids;
+  };
+  std::vector<Id> popular = best(all, kPopularKept);
+  std::unordered_map<Id, std::vector<Id>> by_sound, by_tag;
+  for (auto& [s, v] : sounds) by_sound[s] = best(v, kPerTopicKept);
+  for (auto& [t, v] : tags) by_tag[t] = best(v, kPerTopicKept);
+  std::sort(fresh.rbegin(), fresh.rend());
+  if (fresh.size() > kFreshKept) fresh.resize(kFreshKept);
+  std::vector<Id> fresh_ids;
+  for (const auto& f : fresh) fresh_ids.push_back(f.second);
+
+  std::unique_lock lock(catalog_mu_);
+  popular_ = std::move(popular);
+  fresh_ = std::move(fresh_ids);
+  by_sound_ = std::move(by_sound);
+  by_tag_ = std::move(by_tag);
+}
+
+std::size_t ForYouEngine::catalog_size() const {
+  std::shared_lock lock(catalog_mu_);
+  return catalog_.size();
+}
+
+std::optional<recs::VideoFeatures> ForYouEngine::find(Id video) const {
+  std::shared_lock lock(catalog_mu_);
+  auto it = catalog_.find(video);
+  if (it == catalog_.end()) return std::nullopt;
+  return recs::VideoFeatures{it->second->author, it->second->sound, it->second->tags};
+}
+
+// --- events and learning ---
+
+void ForYouEngine::on_events(std::span<const recs::Event> events) {
+  std::lock_guard lock(queue_mu_);
+  if (queue_.size() + events.size() > kMaxQueued) {
+    // The learner fell far behind: drop rather than grow without bound
+    // (the events are stored; a replay can relearn them).
+    dropped_ += static_cast<std::int64_t>(events.size());
+    return;
+  }
+  queue_.insert(queue_.end(), events.begin(), events.end());
+  run_cv_.notify_one();
+}
+
+void ForYouEngine::learn_queued() {
+  std::vector<recs::Event> batch;
+  {
+    std::lock_guard lock(queue_mu_);
+    batch.swap(queue_);
+  }
+  if (batch.empty()) return;
+  {
+    std::shared_lock lock(catalog_mu_);
+    std::lock_guard viewers(viewers_mu_);
+    for (const auto& e : batch) {
+      auto it = catalog_.find(e.video);
+      Item* item = it == catalog_.end() ? nullptr : it->second.get();
+      if (item) {
+        switch (e.kind) {
+          case recs::EventKind::kImpression:
+            ++item->impressions;
+            break;
+          case recs::EventKind::kLike:
+            ++item->likes;
+            break;
+          case recs::EventKind::kUnlike:
+            --item->likes;
+            break;
+          case recs::EventKind::kShare:
+            ++item->shares;
+            break;
+          case recs::EventKind::kWatch:
+            if (is_positive(e)) ++item->completions;
+            break;
+          default:
+            break;
+        }
+      }
+      if (!e.viewer) continue;
+      auto& slot = viewers_[e.viewer];
+      if (!slot) {
+        if (viewers_.size() > options_.max_viewers) {
+          // Bounded memory: forget some viewer's recent taste (the model
+          // still knows them).
+          auto victim = viewers_.begin();
+          if (victim->first == e.viewer) ++victim;
+          if (victim != viewers_.end()) viewers_.erase(victim);
+        }
+        slot = std::make_unique<Viewer>();
+      }
+      Viewer& v = *slot;
+      if (e.kind == recs::EventKind::kNotInterested) {
+        v.not_interested.insert(e.video);
+        if (item) v.muted_creators.insert(item->author);
+        continue;
+      }
+      const double w = is_positive(e) ? 1.0 : e.kind == recs::EventKind::kSkip ? -0.5 : 0.0;
+      if (w == 0 || !item) continue;
+      if (w > 0) {
+        std::erase(v.positives, e.video);
+        v.positives.push_front(e.video);
+        if (v.positives.size() > kRecentPositives) v.positives.pop_back();
+      }
+      if (item->sound) v.sounds[item->sound] += w;
+      for (Id t : item->tags) v.tags[t] += w;
+    }
+  }
+  model_.learn(batch, *this);
+  std::lock_guard lock(queue_mu_);
+  for (const auto& e : batch) {
+    touched_.insert(e.video);
+    if (auto f = find(e.video)) {
+      touched_creators_.insert(f->creator);
+      touched_tags_.insert(f->hashtags.begin(), f->hashtags.end());
+    }
+  }
+}
+
+void ForYouEngine::refresh_index() {
+  std::unordered_set<Id> touched, creators, tags;
+  {
+    std::lock_guard lock(queue_mu_);
+    touched.swap(touched_);
+    creators.swap(touched_creators_);
+    tags.swap(touched_tags_);
+  }
+  // A video's vector is built from its own embedding and its creator's and
+  // hashtags': a learned creator moves every one of their videos, also the
+  // ones nobody has seen yet (which is how those get found).
+  std::vector<Id> moved;
+  {
+    std::shared_lock lock(catalog_mu_);
+    for (const auto& [id, item] : catalog_) {
+      bool hit = touched.count(id) || creators.count(item->author);
+      for (std::size_t i = 0; !hit && i < item->tags.size(); ++i)
+        hit = tags.count(item->tags[i]) > 0;
+      if (hit) moved.push_back(id);
+    }
+  }
+  for (Id id : touched)
+    if (!find(id)) index_.remove(id);
+  for (Id id : moved) index_vector(id);
+  last_index_ = clock_.now_ms();
+}
+
+void ForYouEngine::index_vector(Id video) {
+  const std::vector<float> v = model_.item_vector(video, *this);
+  if (std::all_of(v.begin(), v.end(), [](float x) { return x == 0; }))
+    return;  // nothing learned yet
+  index_.upsert(video, v);
+}
+
+void ForYouEngine::step() {
+  const std::int64_t now = clock_.now_ms();
+  const bool full = now - last_full_ >= options_.full_reload_ms;
+  if (auto st = load_changes(full); !st) spdlog::warn("for you: catalog refresh: {}", st.message());
+  learn_queued();  // before the lists: exploration stages count the new impressions
+  rebuild_lists();
+  refresh_index();
+}
+
+void ForYouEngine::start() {
+  std::lock_guard lock(run_mu_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] {
+    std::int64_t last_refresh = 0;
+    std::unique_lock lock(run_mu_);
+    while (!stopping_) {
+      run_cv_.wait_for(lock, std::chrono::milliseconds(200));
+      if (stopping_) break;
+      lock.unlock();
+      const std::int64_t now = clock_.now_ms();
+      learn_queued();
+      if (now - last_refresh >= options_.refresh_ms) {
+        const bool full = now - last_full_ >= options_.full_reload_ms;
+        if (auto st = load_changes(full); !st)
+          spdlog::warn("for you: catalog refresh: {}", st.message());
+        rebuild_lists();
+        last_refresh = now;
+      }
+      if (now - last_index_ >= options_.index_refresh_ms) refresh_index();
+      lock.lock();
+    }
+  });
+}
+
+void ForYouEngine::stop() {
+  {
+    std::lock_guard lock(run_mu_);
+    stopping_ = true;
+  }
+  run_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+// --- ranking ---
+
+std::vector<ForYouEngine::Candidate> ForYouEngine::candidates(
+    db::Conn& c, std::optional<Id> viewer, const std::unordered_set<Id>& exclude) {
+  const Id who = viewer.value_or(0);
+  std::unordered_map<Id, Candidate> pool;
+  std::unordered_set<Id> muted_videos, muted_creators;
+  std::vector<Id> positives, top_sounds, top_tags;
+  if (viewer) {
+    std::lock_guard lock(viewers_mu_);
+    if (auto it = viewers_.find(*viewer); it != viewers_.end()) {
+      const Viewer& v = *it->second;
+      muted_videos = v.not_interested;
+      muted_creators = v.muted_creators;
+      positives.assign(v.positives.begin(),
+                       v.positives.begin() + std::min<std::ptrdiff_t>(3, v.positives.size()));
+      auto top = [](const std::unordered_map<Id, double>& m, std::size_t n) {
+        std::vector<std::pair<double, Id>> v;
+        for (const auto& [id, w] : m)
+          if (w > 0) v.emplace_back(w, id);
+        std::sort(v.rbegin(), v.rend());
+        std::vector<Id> out;
+        for (std::size_t i = 0; i < std::min(n, v.size()); ++i) out.push_back(v[i].second);
+        return out;
+      };
+      top_sounds = top(v.sounds, 3);
+      top_tags = top(v.tags, 3);
+    }
+  }
+
+  std::shared_lock lock(catalog_mu_);
+  auto add = [&](Id id, double prior, const char* source, std::string text) {
+    if (exclude.count(id) || muted_videos.count(id) || pool.count(id)) return;
+    auto it = catalog_.find(id);
+    Candidate cand;
+    cand.id = id;
+    if (it != catalog_.end()) {
+      if (it->second->author == who || muted_creators.count(it->second->author)) return;
+      cand.author = it->second->author;
+      cand.sound = it->second->sound;
+    } else if (std::string_view(source) != "following") {
+      return;  // left the catalog since it was indexed
+    }
+    cand.prior = prior;
+    cand.why = {source, std::move(text)};
+    pool.emplace(id, std::move(cand));
+  };
+
+  // Followed creators: SQL, because followers-only videos are not in the catalog.
+  if (viewer) {
+    auto rows = c.query(
+        "SELECT v.id FROM videos v JOIN follows f ON f.followee_id = v.author_id"
+        " AND f.follower_id = $1 WHERE v.status = 1 AND v.created_at > $2 AND " +
+            visible_sql("v", 1) + " ORDER BY v.id DESC LIMIT $3",
+        {who, clock_.now_ms() - 7 * 24 * kHourMs, options_.per_source / 2});
+    if (rows) {
+      for (const auto& r : *rows) add(r.i64(0), 0.03, "following", "From a creator you follow");
+    }
+  }
+  const int k = options_.per_source;
+  if (viewer) {
+    const std::vector<float> u = model_.user_vector(*viewer);
+    if (std::any_of(u.begin(), u.end(), [](float x) { return x != 0; })) {
+      for (const auto& [id, sim] : index_.search(u, static_cast<std::size_t>(k)))
+        add(id, 0.01, "taste", "Like the videos you watch");
+    }
+  }
+  for (Id p : positives) {
+    const std::vector<float> v = model_.item_vector(p, *this);
+    for (const auto& [id, sim] : index_.search(v, static_cast<std::size_t>(k / 4) + 1))
+      add(id, 0.015, "similar", "Similar to a video you enjoyed");
+  }
+  // The best of a topic the viewer has not been shown yet.
+  auto add_topic = [&](const std::vector<Id>& ranked, const char* source, const std::string& text) {
+    int added = 0;
+    for (std::size_t i = 0; i < ranked.size() && added < kPerTopicTaken; ++i) {
+      const std::size_t before = pool.size();
+      add(ranked[i], 0.01, source, text);
+      added += pool.size() > before;
+    }
+  };
+  for (Id s : top_sounds) {
+    if (auto it = by_sound_.find(s); it != by_sound_.end())
+      add_topic(it->second, "sound", "Uses a sound you like");
+  }
+  for (Id t : top_tags) {
+    if (auto it = by_tag_.find(t); it != by_tag_.end()) {
+      const auto name = tag_names_.count(t) ? tag_names_.at(t) : std::string();
+      add_topic(it->second, "hashtag", "Popular in #" + name);
+    }
+  }
+  // Exploration: a random handful of the fresh pool, so every new video
+  // gets its first audience.
+  if (!fresh_.empty()) {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    std::uniform_int_distribution<std::size_t> pick(0, fresh_.size() - 1);
+    for (int i = 0; i < k / 4; ++i) {
+      const Id id = fresh_[pick(rng)];
+      const std::size_t before = pool.size();
+      add(id, 0.0, "fresh", "New, and finding its first viewers");
+      if (pool.size() > before) pool.at(id).fresh = true;
+    }
+  }
+  for (std::size_t i = 0; i < std::min<std::size_t>(static_cast<std::size_t>(k), popular_.size());
+       ++i) {
+    add(popular_[i], 0.005 * (1.0 - static_cast<double>(i) / k), "popular", "Popular right now");
+  }
+  std::vector<Candidate> out;
+  out.reserve(pool.size());
+  for (auto& [id, cand] : pool) out.push_back(std::move(cand));
+  return out;
+}
+
+Result<std::vector<Id>> ForYouEngine::visible_in_order(db::Conn& c, std::optional<Id> viewer,
+                                                       const std::vector<Id>& ids) {
+  if (ids.empty()) return std::vector<Id>{};
+  std::vector<db::Param> params{viewer.value_or(0)};
+  for (Id id : ids) params.emplace_back(id);
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows rows, c.query("SELECT v.id FROM videos v WHERE v.id IN (" + in_list(ids.size(), 2) +
+                                 ") AND v.author_id <> $1 AND " + visible_sql("v", 1),
+                             params));
+  std::unordered_set<Id> ok;
+  for (const auto& r : rows) ok.insert(r.i64(0));
+  std::vector<Id> out;
+  for (Id id : ids)
+    if (ok.count(id)) out.push_back(id);
+  return out;
+}
+
+Result<std::vector<Id>> ForYouEngine::rank(db::Conn& c, std::optional<Id> viewer,
+                                           const std::unordered_set<Id>& exclude, int limit) {
+  std::vector<Candidate> cands = candidates(c, viewer, exclude);
+  if (cands.empty()) return std::vector<Id>{};
+  std::vector<Id> ids;
+  ids.reserve(cands.size());
+  for (const auto& cand : cands) ids.push_back(cand.id);
+  const std::vector<float> scores = model_.score(viewer.value_or(0), ids, *this);
+  for (std::size_t i = 0; i < cands.size(); ++i) cands[i].score = scores[i] + cands[i].prior;
+  std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
+    return a.score != b.score ? a.score > b.score : a.id > b.id;
+  });
+
+  // Re-rank: diversity and the exploration share. Take twice what is asked,
+  // since the visibility check may still drop some.
+  const std::size_t want = static_cast<std::size_t>(limit) * 2;
+  std::vector<bool> used(cands.size(), false);
+  std::vector<std::pair<Id, WhyReason>> picks;
+  Id last_author = 0, last_sound = 0;
+  auto fits = [&](const Candidate& cand) {
+    return (!cand.author || cand.author != last_author) &&
+           (!cand.sound || cand.sound != last_sound);
+  };
+  while (picks.size() < want) {
+    const bool explore = options_.exploration_every > 0 &&
+                         picks.size() % options_.exploration_every ==
+                             static_cast<std::size_t>(options_.exploration_every - 1);
+    std::optional<std::size_t> chosen;
+    for (int pass = 0; pass < 3 && !chosen; ++pass) {
+      for (std::size_t i = 0; i < cands.size() && !chosen; ++i) {
+        if (used[i]) continue;
+        if (pass == 0 && explore && !cands[i].fresh) continue;
+        if (pass < 2 && !fits(cands[i])) continue;
+        chosen = i;
+      }
+    }
+    if (!chosen) break;
+    used[*chosen] = true;
+    const Candidate& cand = cands[*chosen];
+    last_author = cand.author;
+    last_sound = cand.sound;
+    picks.emplace_back(cand.id, cand.why);
+  }
+  std::vector<Id> ordered;
+  for (const auto& p : picks) ordered.push_back(p.first);
+  RIFF_ASSIGN_OR_RETURN(std::vector<Id> visible, visible_in_order(c, viewer, ordered));
+  if (visible.size() > static_cast<std::size_t>(limit))
+    visible.resize(static_cast<std::size_t>(limit));
+  if (viewer) {
+    std::unordered_set<Id> kept(visible.begin(), visible.end());
+    std::erase_if(picks, [&](const auto& p) { return !kept.count(p.first); });
+    remember(*viewer, picks);
+  }
+  return visible;
+}
+
+void ForYouEngine::remember(Id viewer, const std::vector<std::pair<Id, WhyReason>>& picks) {
+  std::lock_guard lock(reasons_mu_);
+  for (const auto& [id, why] : picks) {
+    std::string key = id_to_string(viewer) + ":" + id_to_string(id);
+    if (reasons_.insert_or_assign(key, why).second) reasons_order_.push_back(std::move(key));
+  }
+  while (reasons_order_.size() > kReasonsKept) {
+    reasons_.erase(reasons_order_.front());
+    reasons_order_.pop_front();
+  }
+}
+
+Result<WhyReason> ForYouEngine::why(std::optional<Id> viewer, Id video) {
+  WhyReason out;
+  RIFF_RETURN_IF_ERROR(db_.read([&](db::Conn& c) -> Result<db::Rows> {
+                            out = why(c, viewer, video);
+                            return db::Rows{};
+                          })
+                           .status());
+  return out;
+}
+
+std::unique_ptr<ForYouRanker> ForYouEngine::ranker() {
+  class Forward final : public ForYouRanker {
+   public:
+    explicit Forward(ForYouEngine& engine) : engine_(engine) {}
+    Result<std::vector<Id>> rank(db::Conn& c, std::optional<Id> viewer,
+                                 const std::unordered_set<Id>& exclude, int limit) override {
+      return engine_.rank(c, viewer, exclude, limit);
+    }
+
+   private:
+    ForYouEngine& engine_;
+  };
+  return std::make_unique<Forward>(*this);
+}
+
+WhyReason ForYouEngine::why(db::Conn& c, std::optional<Id> viewer, Id video) {
+  if (viewer) {
+    std::lock_guard lock(reasons_mu_);
+    if (auto it = reasons_.find(id_to_string(*viewer) + ":" + id_to_string(video));
+        it != reasons_.end())
+      return it->second;
+  }
+  // Not served to this viewer by this node: say what would have brought it.
+  const auto features = find(video);
+  if (viewer && features) {
+    auto follows = c.query("SELECT 1 FROM follows WHERE follower_id = $1 AND followee_id = $2",
+                           {*viewer, features->creator});
+    if (follows && !follows->empty()) return {"following", "From a creator you follow"};
+    std::lock_guard lock(viewers_mu_);
+    if (auto it = viewers_.find(*viewer); it != viewers_.end()) {
+      const Viewer& v = *it->second;
+      if (features->sound && v.sounds.count(features->sound) && v.sounds.at(features->sound) > 0)
+        return {"sound", "Uses a sound you like"};
+      for (Id t : features->hashtags) {
+        if (v.tags.count(t) && v.tags.at(t) > 0) {
+          std::shared_lock catalog(catalog_mu_);
+          return {"hashtag", "Popular in #" + (tag_names_.count(t) ? tag_names_.at(t) : "")};
+        }
+      }
+    }
+  }
+  {
+    std::shared_lock lock(catalog_mu_);
+    if (std::find(fresh_.begin(), fresh_.end(), video) != fresh_.end())
+      return {"fresh", "New, and finding its first viewers"};
+  }
+  return {"popular", "Popular right now"};
+}
+
+}  // namespace riff::video

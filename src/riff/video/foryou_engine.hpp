@@ -1,0 +1,155 @@
+#pragma once
+// The For You engine: candidate sources, the learned ranking and re-ranking
+// behind ForYouRanker (so GET /api/v1/feed/foryou is unchanged).
+//
+// Per request it merges candidates from
+//   - followed creators' newest videos (SQL),
+//   - the videos nearest the viewer's vector (AnnIndex over the model's
+//     video vectors),
+//   - the neighbours of what the viewer recently finished, liked or shared,
+//   - the top videos of the sounds and hashtags the viewer engages with,
+//   - an exploration pool of fresh uploads, widened in stages as their
+//     first audiences finish and like them,
+//   - global popularity (time-decayed engagement), for new viewers,
+// scores them with the online model (recs::Model), and re-ranks: nothing
+// the session has seen or the viewer marked "not interested", never the
+// same creator or sound back to back, one slot in `exploration_every` for a
+// fresh video. Each pick remembers why it was chosen (why()). The final
+// list passes the SQL visibility rule (access.hpp), so a stale catalog can
+// never show a private, blocked or deleted video.
+//
+// The catalog of recommendable videos (ready, public, public author) lives
+// in memory, refreshed from the database by the engine's thread, which also
+// feeds events to the model and moves changed video vectors into the index.
+//
+// Thread-safe: rank(), why() and on_events() may run on any threads.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "riff/core/clock.hpp"
+#include "riff/db/database.hpp"
+#include "riff/recs/ann_index.hpp"
+#include "riff/recs/event.hpp"
+#include "riff/recs/model.hpp"
+#include "riff/video/feed.hpp"
+
+namespace riff::video {
+
+struct ForYouOptions {
+  int per_source = 100;       // candidates each source contributes at most
+  int exploration_every = 5;  // one slot in this many for a fresh video
+  std::int64_t fresh_ms = 48LL * 3'600'000;
+  /// Exploration audiences: a fresh video is shown to at most stage[i]
+  /// viewers until its completion rate reaches `widen_completion`.
+  std::vector<std::int64_t> stages = {100, 1'000, 10'000};
+  double widen_completion = 0.3;
+  double popularity_half_life_h = 24;
+  std::int64_t refresh_ms = 2'000;        // catalog changes and derived lists
+  std::int64_t full_reload_ms = 600'000;  // also forgets deleted videos
+  std::int64_t index_refresh_ms = 3'000;  // changed video vectors into the index
+  std::size_t max_viewers = 200'000;      // viewers whose recent taste is kept
+};
+
+/// Why a video was chosen, in the viewer's words.
+struct WhyReason {
+  std::string source;  // "following", "similar", "taste", "sound", "hashtag", "fresh", "popular"
+  std::string text;
+};
+
+class ForYouEngine final : public ForYouRanker, public recs::EventSink, public recs::ItemFeatures {
+ public:
+  ForYouEngine(db::Database& db, const Clock& clock, recs::Model& model, recs::AnnIndex& index,
+               ForYouOptions options = {});
+  ~ForYouEngine() override;
+
+  /// Loads the catalog and indexes every video the model knows. Call once
+  /// before start() (and before serving).
+  Status load();
+  /// Starts the thread that refreshes the catalog, learns and re-indexes.
+  void start();
+  void stop();
+  /// One round of that thread's work, for tests: catalog changes, queued
+  /// events, the index.
+  void step();
+
+  Result<std::vector<Id>> rank(db::Conn& c, std::optional<Id> viewer,
+                               const std::unordered_set<Id>& exclude, int limit) override;
+  /// Queues events for the model and the catalog's counters (cheap; the
+  /// engine's thread does the learning).
+  void on_events(std::span<const recs::Event> events) override;
+  std::optional<recs::VideoFeatures> find(Id video) const override;
+
+  /// Why `video` was (or would be) in `viewer`'s For You.
+  WhyReason why(db::Conn& c, std::optional<Id> viewer, Id video);
+  Result<WhyReason> why(std::optional<Id> viewer, Id video);
+
+  /// A ForYouRanker that forwards to this engine (FeedService owns its
+  /// ranker; the engine is shared with the event ingestion). Must not
+  /// outlive the engine.
+  std::unique_ptr<ForYouRanker> ranker();
+
+  std::size_t catalog_size() const;
+
+ private:
+  struct Item;
+  struct Viewer;
+  struct Candidate;
+
+  Status load_changes(bool full);
+  void rebuild_lists();
+  void learn_queued();
+  void refresh_index();
+  void index_vector(Id video);  // upsert its vector unless the model knows nothing of it
+  void remember(Id viewer, const std::vector<std::pair<Id, WhyReason>>& picks);
+  std::vector<Candidate> candidates(db::Conn& c, std::optional<Id> viewer,
+                                    const std::unordered_set<Id>& exclude);
+  Result<std::vector<Id>> visible_in_order(db::Conn& c, std::optional<Id> viewer,
+                                           const std::vector<Id>& ids);
+
+  db::Database& db_;
+  const Clock& clock_;
+  recs::Model& model_;
+  recs::AnnIndex& index_;
+  ForYouOptions options_;
+
+  mutable std::shared_mutex catalog_mu_;
+  std::unordered_map<Id, std::unique_ptr<Item>> catalog_;
+  std::vector<Id> popular_;                                    // best first
+  std::vector<Id> fresh_;                                      // newest first, still exploring
+  std::unordered_map<Id, std::vector<Id>> by_sound_, by_tag_;  // best first
+  std::unordered_map<Id, std::string> tag_names_;
+  std::int64_t loaded_until_ = 0, last_full_ = 0;
+
+  std::mutex viewers_mu_;
+  std::unordered_map<Id, std::unique_ptr<Viewer>> viewers_;
+
+  std::mutex queue_mu_;
+  std::vector<recs::Event> queue_;
+  std::atomic<std::int64_t> dropped_{0};
+  // What the last learning steps moved, under queue_mu_: videos, and the
+  // creators and hashtags whose embeddings every one of their videos shares.
+  std::unordered_set<Id> touched_, touched_creators_, touched_tags_;
+
+  std::mutex reasons_mu_;
+  std::unordered_map<std::string, WhyReason> reasons_;  // "viewer:video"
+  std::deque<std::string> reasons_order_;
+
+  std::mutex run_mu_;
+  std::condition_variable run_cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+  std::int64_t last_index_ = 0;
+};
+
+}  // namespace riff::video

@@ -1,0 +1,226 @@
+#include "riff/video/foryou_engine.hpp"
+
+#include <gtest/gtest.h>
+
+#include "riff/video/engagement_test_support.hpp"
+
+namespace riff::video {
+namespace {
+
+using testing_support::EngagementTest;
+using testing_support::VideoSpec;
+
+class ForYouEngineTest : public EngagementTest {
+ protected:
+  void SetUp() override {
+    EngagementTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    recs::ModelOptions mo;
+    mo.dim = 16;
+    mo.batch_size = 64;
+    mo.negatives = 32;
+    model_ = std::make_unique<recs::Model>(mo);
+    index_ = std::make_unique<recs::AnnIndex>(mo.dim);
+  }
+  void TearDown() override {
+    engine_.reset();
+    EngagementTest::TearDown();
+  }
+  ForYouEngine& engine() {
+    if (!engine_) {
+      ForYouOptions o;
+      o.per_source = 40;
+      engine_ = std::make_unique<ForYouEngine>(*db_, clock_, *model_, *index_, o);
+      Status st = engine_->load();
+      EXPECT_TRUE(st.is_ok()) << st.message();
+    }
+    return *engine_;
+  }
+  std::vector<Id> page(std::optional<Id> viewer, int limit,
+                       const std::unordered_set<Id>& exclude = {}) {
+    auto r = db_->read([&](db::Conn& c) -> Result<db::Rows> {
+      RIFF_ASSIGN_OR_RETURN(shown_, engine().rank(c, viewer, exclude, limit));
+      return db::Rows{};
+    });
+    EXPECT_TRUE(r.is_ok()) << r.status().message();
+    return shown_;
+  }
+  Id author_of(Id video) { return scalar("SELECT author_id FROM videos WHERE id = $1", {video}); }
+  recs::Event event(Id viewer, Id video, recs::EventKind kind, int watch_ms = 0) {
+    return recs::Event{viewer, video, kind, watch_ms, 10'000, clock_.now_ms()};
+  }
+
+  std::unique_ptr<recs::Model> model_;
+  std::unique_ptr<recs::AnnIndex> index_;
+  std::unique_ptr<ForYouEngine> engine_;
+  std::vector<Id> shown_;
+};
+
+RIFF_ACCOUNTS_ON_EVERY_BACKEND(ForYouEngineTest);
+
+TEST_P(ForYouEngineTest, ANewcomerWhoFinishesOneKindSeesMoreOfItWithinAFewSwipes) {
+  // Two kinds of video from different creators; one viewer who likes cats.
+  std::unordered_set<Id> cats;
+  for (int creator = 0; creator < 6; ++creator) {
+    const Id a = make_user("cats" + std::to_string(creator)).id;
+    const Id b = make_user("cars" + std::to_string(creator)).id;
+    for (int i = 0; i < 8; ++i) {
+      cats.insert(make_video(a, {.caption = "so fluffy #cats #pets"}));
+      make_video(b, {.caption = "so fast #cars #speed"});
+    }
+  }
+  const Id viewer = make_user("newcomer").id;
+  auto share_of_cats = [&](const std::vector<Id>& ids) {
+    if (ids.empty()) return 0.0;
+    return static_cast<double>(
+               std::count_if(ids.begin(), ids.end(), [&](Id id) { return cats.count(id) > 0; })) /
+           static_cast<double>(ids.size());
+  };
+  std::unordered_set<Id> seen;
+  for (int swipe_page = 0; swipe_page < 4; ++swipe_page) {
+    const std::vector<Id> shown = page(viewer, 5, seen);
+    ASSERT_FALSE(shown.empty());
+    std::vector<recs::Event> events;
+    for (Id id : shown) {
+      seen.insert(id);
+      events.push_back(event(viewer, id, recs::EventKind::kImpression));
+      if (cats.count(id)) {
+        events.push_back(event(viewer, id, recs::EventKind::kWatch, 10'000));
+        events.push_back(event(viewer, id, recs::EventKind::kLike));
+      } else {
+        events.push_back(event(viewer, id, recs::EventKind::kSkip));
+      }
+    }
+    engine().on_events(events);
+    engine().step();
+  }
+  // 20 swipes in: what is not exploration (every 5th slot goes to new
+  // videos outside the viewer's taste) is of the kind the viewer finishes.
+  const std::vector<Id> next = page(viewer, 10, seen);
+  std::vector<Id> ranked;
+  for (Id id : next) {
+    WhyReason r;
+    (void)db_->read([&](db::Conn& c) -> Result<db::Rows> {
+      r = engine().why(c, viewer, id);
+      return db::Rows{};
+    });
+    if (r.source != "fresh") ranked.push_back(id);
+  }
+  EXPECT_GE(ranked.size(), 7u) << "exploration takes at most every 5th slot";
+  EXPECT_GE(share_of_cats(ranked), 0.9) << "cats among the ranked part of the next 10";
+  EXPECT_GE(share_of_cats(next), 0.7) << "cats among the next 10";
+}
+
+TEST_P(ForYouEngineTest, NeverShowsWhatPrivacyBlocksOrNotInterestedForbid) {
+  const Id viewer = make_user("viewer").id;
+  const Id friend_id = make_user("friendly").id;
+  const Id blocked = make_user("blocked").id;
+  const Id other = make_user("other").id;
+  follow(viewer, "friendly");
+  const Id followers_only = make_video(friend_id, {.visibility = Visibility::kFollowers});
+  const Id private_video = make_video(other, {.visibility = Visibility::kPrivate});
+  const Id blocked_video = make_video(blocked);
+  const Id soon_private = make_video(other);
+  const Id muted = make_video(other);
+  const Id fine = make_video(make_user("fine").id);
+  const Id own = make_video(viewer);
+  block(viewer, "blocked");
+  engine();  // loads the catalog while soon_private is still public
+  ASSERT_TRUE(db_->exec("UPDATE videos SET visibility = 2 WHERE id = $1", {soon_private}).is_ok());
+  engine().on_events(
+      std::vector<recs::Event>{event(viewer, muted, recs::EventKind::kNotInterested)});
+  engine().step();
+
+  const std::vector<Id> shown = page(viewer, 20);
+  const std::unordered_set<Id> got(shown.begin(), shown.end());
+  EXPECT_TRUE(got.count(followers_only)) << "a followed creator's followers-only video";
+  EXPECT_TRUE(got.count(fine));
+  for (Id never : {private_video, blocked_video, soon_private, muted, own}) {
+    EXPECT_FALSE(got.count(never)) << never;
+  }
+  // "Not interested" also mutes the video's creator.
+  EXPECT_EQ(
+      std::count_if(shown.begin(), shown.end(), [&](Id id) { return author_of(id) == other; }), 0);
+  // An anonymous viewer sees only public videos of public accounts.
+  const std::vector<Id> anon = page(std::nullopt, 20);
+  EXPECT_EQ(std::count(anon.begin(), anon.end(), followers_only), 0);
+  EXPECT_EQ(std::count(anon.begin(), anon.end(), soon_private), 0);
+}
+
+TEST_P(ForYouEngineTest, KeepsTheSameCreatorApartAndSaysWhy) {
+  const Id viewer = make_user("viewer").id;
+  std::vector<Id> creators;
+  for (int c = 0; c < 3; ++c) {
+    creators.push_back(make_user("creator" + std::to_string(c)).id);
+    for (int i = 0; i < 5; ++i) make_video(creators.back(), {.caption = "clip #daily"});
+  }
+  follow(viewer, "creator0");
+  const std::vector<Id> shown = page(viewer, 12);
+  ASSERT_GE(shown.size(), 6u);
+  for (std::size_t i = 1; i < shown.size(); ++i) {
+    EXPECT_NE(author_of(shown[i]), author_of(shown[i - 1])) << "positions " << i - 1 << ", " << i;
+  }
+  auto why = [&](Id video) {
+    WhyReason r;
+    auto st = db_->read([&](db::Conn& c) -> Result<db::Rows> {
+      r = engine().why(c, viewer, video);
+      return db::Rows{};
+    });
+    EXPECT_TRUE(st.is_ok());
+    return r;
+  };
+  for (Id id : shown) {
+    const WhyReason r = why(id);
+    EXPECT_FALSE(r.text.empty());
+    if (author_of(id) == creators[0]) EXPECT_EQ(r.source, "following") << r.text;
+  }
+}
+
+TEST_P(ForYouEngineTest, GivesFreshVideosAFirstAudienceAndStopsWhenTheyFail) {
+  const Id viewer = make_user("viewer").id;
+  for (int c = 0; c < 4; ++c) {
+    const Id author = make_user("old" + std::to_string(c)).id;
+    for (int i = 0; i < 10; ++i) make_video(author, {.age_ms = 10LL * 24 * 3'600'000});
+  }
+  const Id newbie = make_video(make_user("newbie").id);
+  std::unordered_set<Id> seen;
+  bool shown_fresh = false;
+  for (int p = 0; p < 6 && !shown_fresh; ++p) {
+    for (Id id : page(viewer, 5, seen)) {
+      seen.insert(id);
+      shown_fresh |= id == newbie;
+    }
+  }
+  EXPECT_TRUE(shown_fresh) << "exploration shows a brand-new video";
+
+  // A hundred viewers see it and nobody finishes it: it leaves exploration.
+  std::vector<recs::Event> events;
+  for (int v = 0; v < 100; ++v) {
+    events.push_back(event(1'000'000 + v, newbie, recs::EventKind::kImpression));
+    events.push_back(event(1'000'000 + v, newbie, recs::EventKind::kSkip));
+  }
+  engine().on_events(events);
+  engine().step();
+  seen.clear();
+  int fresh_shows = 0;
+  for (int p = 0; p < 6; ++p) {
+    for (Id id : page(viewer, 5, seen)) {
+      seen.insert(id);
+      if (id == newbie) {
+        const WhyReason r = [&] {
+          WhyReason out;
+          (void)db_->read([&](db::Conn& c) -> Result<db::Rows> {
+            out = engine().why(c, viewer, id);
+            return db::Rows{};
+          });
+          return out;
+        }();
+        fresh_shows += r.source == "fresh";
+      }
+    }
+  }
+  EXPECT_EQ(fresh_shows, 0) << "no longer explored after a failed first audience";
+}
+
+}  // namespace
+}  // namespace riff::video
