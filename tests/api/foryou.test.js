@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
-import { expectStatus, get, post, signup, sleep, uniqueHandle } from '../lib/http.js';
+import { expectStatus, get, post, put, signup, sleep, uniqueHandle } from '../lib/http.js';
 import { assertProblem } from '../lib/problem.js';
 import { cleanupAll, generousLimits, startRiffd } from '../lib/riffd.js';
 import { makeClip, publish } from '../lib/videos.js';
@@ -125,10 +125,36 @@ describe('For You', () => {
     const page = await waitForCats(viewer, 'after one batch of events');
     const reasons = await Promise.all(page.map((id) => why(viewer, id)));
     for (const r of reasons) {
-      assert.ok(['taste', 'similar', 'hashtag', 'sound', 'fresh', 'popular', 'following'].includes(r.source), r.source);
+      assert.ok(['taste', 'similar', 'hashtag', 'interest', 'sound', 'fresh', 'popular', 'following'].includes(r.source), r.source);
       assert.ok(r.text.length > 0);
     }
     assert.ok(reasons.some((r) => ['taste', 'similar', 'hashtag'].includes(r.source)), JSON.stringify(reasons));
+  });
+
+  test('a newcomer who picks interests starts with them; bad picks change nothing', async () => {
+    const viewer = await signup(server);
+    let res = await viewer.get('/api/v1/me/interests');
+    expectStatus(res, 200);
+    assert.deepEqual(res.json, { hashtags: [] });
+    res = await viewer.put('/api/v1/me/interests', { json: { hashtags: [`#${catTag.toUpperCase()}`, catTag] } });
+    expectStatus(res, 200);
+    assert.deepEqual(res.json, { hashtags: [catTag] }, 'normalized and deduplicated');
+
+    assertProblem(await viewer.put('/api/v1/me/interests', { json: { hashtags: [carTag, 'nosuchtag0x'] } }), 400,
+      'validation', { pointer: '/hashtags/1' });
+    assertProblem(await viewer.put('/api/v1/me/interests', { json: { hashtags: [7] } }), 400, 'validation');
+    assertProblem(await viewer.put('/api/v1/me/interests', { json: { hashtags: Array(21).fill(catTag) } }), 400,
+      'validation');
+    assertProblem(await put(server, '/api/v1/me/interests', { json: { hashtags: [] } }), 401, 'unauthenticated');
+    assert.deepEqual((await viewer.get('/api/v1/me/interests')).json, { hashtags: [catTag] }, 'unchanged');
+
+    // No event yet: the first page already leans to the picked hashtag.
+    const page = await firstPage(viewer);
+    const reasons = await Promise.all(page.map((id) => why(viewer, id)));
+    const picked = page.filter((id, i) => reasons[i].source === 'interest');
+    assert.ok(picked.length >= 3, JSON.stringify(reasons));
+    assert.ok(picked.every((id) => cats.has(id)));
+    assert.match(reasons.find((r) => r.source === 'interest').text, new RegExp(`#${catTag}`));
   });
 
   test('why answers only for videos the viewer may see', async () => {

@@ -47,6 +47,7 @@
 #include "riff/video/pipeline.hpp"
 #include "riff/video/foryou_engine.hpp"
 #include "riff/video/foryou_routes.hpp"
+#include "riff/video/interests.hpp"
 #include "riff/video/recs_catalog.hpp"
 #include "riff/video/schema.hpp"
 #include "riff/video/service.hpp"
@@ -91,6 +92,7 @@ struct App::Parts {
   std::unique_ptr<recs::Model> model;
   std::unique_ptr<recs::AnnIndex> ann;
   std::unique_ptr<video::ForYouEngine> foryou;
+  std::unique_ptr<video::InterestService> interests;  // cold-start hashtags
   std::unique_ptr<video::EngagementModule> engagement;  // likes, comments, views, search, feeds
   std::unique_ptr<music::MusicModule> music;  // catalog, streaming, playlists, Subsonic
 };
@@ -219,7 +221,8 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   p->foryou = std::make_unique<video::ForYouEngine>(*p->db, p->clock, *p->model, *p->ann);
   if (auto st = p->foryou->load(); !st) return st.with_context("for you");
   p->ingest->add_sink(p->foryou.get());
-  video::mount_foryou_routes(p->router, *p->foryou, *p->videos);
+  p->interests = std::make_unique<video::InterestService>(*p->db);
+  video::mount_foryou_routes(p->router, *p->foryou, *p->videos, *p->interests);
   p->engagement = std::make_unique<video::EngagementModule>(*p->db, *p->ids, p->clock, *p->notifications,
                                                             p->foryou->ranker(), &p->ingest->server_events());
   p->engagement->mount(p->router, config.public_url);

@@ -95,6 +95,15 @@ CREATE INDEX sounds_title ON sounds (title))sql",
 CREATE INDEX videos_recent ON videos (status, id);
 CREATE INDEX videos_author_recent ON videos (author_id, id))sql",
        std::nullopt},
+      // The hashtags a viewer picked for a cold start (InterestService).
+      {226, "viewer_interests", R"sql(
+CREATE TABLE viewer_interests (
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  hashtag_id BIGINT NOT NULL REFERENCES hashtags(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (user_id, hashtag_id)
+))sql",
+       std::nullopt},
   };
 }
 

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "riff/video/access.hpp"
+#include "riff/video/interests.hpp"
 
 namespace riff::video {
 namespace {
@@ -442,6 +443,11 @@ std::vector<ForYouEngine::Candidate> ForYouEngine::candidates(
     }
   }
 
+  std::vector<Id> picked;
+  if (viewer) {
+    if (auto ids = InterestService::ids(c, *viewer)) picked = std::move(ids).value();
+  }
+
   std::shared_lock lock(catalog_mu_);
   auto add = [&](Id id, double prior, const char* source, std::string text) {
     if (exclude.count(id) || muted_videos.count(id) || pool.count(id)) return;
@@ -501,6 +507,13 @@ std::vector<ForYouEngine::Candidate> ForYouEngine::candidates(
     if (auto it = by_tag_.find(t); it != by_tag_.end()) {
       const auto name = tag_names_.count(t) ? tag_names_.at(t) : std::string();
       add_topic(it->second, "hashtag", "Popular in #" + name);
+    }
+  }
+  // Cold start: the hashtags the viewer picked, until their swipes say more.
+  for (Id t : picked) {
+    if (auto it = by_tag_.find(t); it != by_tag_.end()) {
+      const auto name = tag_names_.count(t) ? tag_names_.at(t) : std::string();
+      add_topic(it->second, "interest", "Because you picked #" + name);
     }
   }
   // Exploration: a random handful of the fresh pool, so every new video

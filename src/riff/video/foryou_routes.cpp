@@ -4,11 +4,56 @@
 
 #include "riff/net/json.hpp"
 #include "riff/video/foryou_engine.hpp"
+#include "riff/video/interests.hpp"
 #include "riff/video/service.hpp"
 
 namespace riff::video {
 
-void mount_foryou_routes(net::Router& router, ForYouEngine& engine, VideoService& videos) {
+namespace {
+
+net::Response interests_json(const std::vector<std::string>& tags) {
+  boost::json::array a;
+  for (const auto& t : tags) a.emplace_back(t);
+  net::Response r = net::json_response(200, boost::json::object{{"hashtags", std::move(a)}});
+  r.headers.add("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace
+
+void mount_foryou_routes(net::Router& router, ForYouEngine& engine, VideoService& videos,
+                         InterestService& interests) {
+  net::RouteOptions signed_in;
+  signed_in.auth = net::Auth::kRequired;
+  router.get(
+      "/api/v1/me/interests",
+      [&interests](net::Request& req) {
+        return interests_json(net::value_or_throw(interests.get(req.principal->user_id)));
+      },
+      signed_in);
+  router.put(
+      "/api/v1/me/interests",
+      [&interests](net::Request& req) {
+        net::BodyReader body(req);
+        std::vector<std::string> tags;
+        const boost::json::value* list = body.object().if_contains("hashtags");
+        if (list == nullptr || !list->is_array()) {
+          body.fail("hashtags", "hashtags must be an array of hashtag names");
+        } else {
+          for (std::size_t i = 0; i < list->as_array().size(); ++i) {
+            const auto& v = list->as_array()[i];
+            if (v.is_string()) {
+              tags.emplace_back(v.as_string());
+            } else {
+              body.fail("hashtags/" + std::to_string(i), "a hashtag name, like \"cats\"");
+            }
+          }
+        }
+        body.finish();
+        return interests_json(net::value_or_throw(interests.set(req.principal->user_id, tags)));
+      },
+      signed_in);
+
   net::RouteOptions anyone;
   anyone.auth = net::Auth::kOptional;
   router.get(
