@@ -1,10 +1,15 @@
 import type { ComponentChildren } from 'preact';
 // Full-screen vertical swipe player: one item per screen (scroll-snap), the
 // visible one plays, the next one is preloaded, more load near the end.
+// Reports impressions, quick skips and replays to the For You engine.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorMessage, type Page, type PageParams } from '../api';
 import { FeedItem } from './FeedItem';
 import type { Video } from './api';
+import { trackEvent } from './events';
+
+/** Leaving an item sooner than this after it became active, without having seen it end, is a skip. */
+const kSkipWithinMs = 2000;
 
 export function Feed(props: {
   feedKey: string;
@@ -75,6 +80,37 @@ export function Feed(props: {
     return () => io.disconnect();
   }, [items.length]);
 
+  // An impression when an item becomes the active one; a skip when the viewer
+  // moves on quickly without having seen it to the end; nothing more for an
+  // item marked "not interested" (that event says it all).
+  const activeId = items[active]?.id;
+  const looped = useRef(new Set<string>());
+  const dismissed = useRef(new Set<string>());
+  useEffect(() => {
+    if (!activeId) return;
+    trackEvent('impression', activeId);
+    const since = performance.now();
+    looped.current.delete(activeId);
+    return () => {
+      if (dismissed.current.has(activeId) || looped.current.has(activeId)) return;
+      if (performance.now() - since < kSkipWithinMs) trackEvent('skip', activeId);
+    };
+  }, [activeId]);
+
+  const onLoop = (id: string) => {
+    looped.current.add(id);
+    trackEvent('replay', id);
+  };
+
+  // "Not interested": drop the item; the next one slides into its place.
+  const dismiss = (id: string) => {
+    dismissed.current.add(id);
+    setItems((list) => list.filter((x) => x.id !== id));
+  };
+  useEffect(() => {
+    if (items.length > 0 && active > items.length - 1) setActive(items.length - 1);
+  }, [items.length, active]);
+
   // Load the next page when the viewer gets close to the end.
   useEffect(() => {
     if (loaded && !loading && !error && cursor && active >= items.length - 3) load(cursor);
@@ -130,6 +166,8 @@ export function Feed(props: {
           index={i}
           mode={i === active ? 'active' : i === active + 1 ? 'preload' : 'idle'}
           onChange={(nv) => setItems((list) => list.map((x) => (x.id === nv.id ? nv : x)))}
+          onLoop={() => onLoop(v.id)}
+          onNotInterested={() => dismiss(v.id)}
         />
       ))}
       {footer}

@@ -1,7 +1,7 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, errorMessage } from '../api';
 import { Avatar } from '../components/Avatar';
-import { CommentIcon, HeartIcon, MusicIcon, ShareIcon } from '../components/Icons';
+import { CommentIcon, HeartIcon, MoreIcon, MusicIcon, ShareIcon } from '../components/Icons';
 import { Link, navigate, profilePath } from '../router';
 import { useSession } from '../session';
 import { toast } from '../toast';
@@ -9,6 +9,11 @@ import { formatCount } from '../util';
 import { CommentSheet } from './CommentSheet';
 import { Player, type PlayMode } from './Player';
 import { soundPath, tagPath, videoApi, videoPath, type Video } from './api';
+import { trackEvent } from './events';
+import { VideoMenu } from './VideoMenu';
+
+/** Holding a pointer this long on a video opens its menu. */
+const kLongPressMs = 600;
 
 /** Caption with #hashtags and @mentions as links. */
 export function Caption({ text }: { text: string }) {
@@ -38,11 +43,21 @@ function requireLogin(what: string): void {
   navigate('/login');
 }
 
-export function FeedItem(props: { video: Video; mode: PlayMode; index?: number; onChange?: (v: Video) => void }) {
+export function FeedItem(props: {
+  video: Video;
+  mode: PlayMode;
+  index?: number;
+  onChange?: (v: Video) => void;
+  /** The video started over (it loops). */
+  onLoop?: () => void;
+  /** The viewer chose "Not interested": the feed drops the video. */
+  onNotInterested?: () => void;
+}) {
   const { user } = useSession();
   const [v, setV] = useState(props.video);
   const [busy, setBusy] = useState(false);
   const [sheet, setSheet] = useState(false);
+  const [menu, setMenu] = useState(false);
   const [follow, setFollow] = useState<'none' | 'following' | 'requested'>('none');
   const liked = !!v.viewer?.liked;
   const isOwn = !!user && user.id === v.author.id;
@@ -101,12 +116,65 @@ export function FeedItem(props: { video: Video; mode: PlayMode; index?: number; 
     }
   };
 
+  // A long press opens the menu; the click that ends it must not also pause.
+  const press = useRef<{ timer: ReturnType<typeof setTimeout> | null; x: number; y: number; fired: boolean }>({
+    timer: null,
+    x: 0,
+    y: 0,
+    fired: false,
+  });
+  const cancelPress = () => {
+    if (press.current.timer) clearTimeout(press.current.timer);
+    press.current.timer = null;
+  };
+  useEffect(() => cancelPress, []);
+  const onPointerDown = (e: PointerEvent) => {
+    if (e.button !== 0 || (e.target as HTMLElement).closest('a, button, input, [role="dialog"]')) return;
+    cancelPress();
+    press.current = {
+      x: e.clientX,
+      y: e.clientY,
+      fired: false,
+      timer: setTimeout(() => {
+        press.current.timer = null;
+        press.current.fired = true;
+        setMenu(true);
+      }, kLongPressMs),
+    };
+  };
+  const onPointerMove = (e: PointerEvent) => {
+    if (press.current.timer && Math.hypot(e.clientX - press.current.x, e.clientY - press.current.y) > 10) cancelPress();
+  };
+  const onClickCapture = (e: MouseEvent) => {
+    if (!press.current.fired) return;
+    press.current.fired = false;
+    e.preventDefault();
+    e.stopPropagation();
+  };
+  const profileVisit = () => trackEvent('profile_visit', v.id);
+
   return (
-    <section class="feed-item" role="article" aria-label={`Video by @${v.author.handle}`} data-testid="feed-item" data-video-id={v.id} data-index={props.index}>
-      <Player video={v} mode={props.mode} />
+    <section
+      class="feed-item"
+      role="article"
+      aria-label={`Video by @${v.author.handle}`}
+      data-testid="feed-item"
+      data-video-id={v.id}
+      data-index={props.index}
+      onPointerDown={onPointerDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={cancelPress}
+      onPointerCancel={cancelPress}
+      onPointerLeave={cancelPress}
+      onClickCapture={onClickCapture}
+      onContextMenu={(e) => {
+        if (press.current.fired || press.current.timer) e.preventDefault();
+      }}
+    >
+      <Player video={v} mode={props.mode} onLoop={props.onLoop} />
       <div class="feed-overlay">
         <div class="feed-meta">
-          <Link href={profilePath(v.author.handle)} class="feed-author">
+          <Link href={profilePath(v.author.handle)} class="feed-author" onClick={profileVisit}>
             @{v.author.handle}
           </Link>
           {v.caption && (
@@ -123,7 +191,7 @@ export function FeedItem(props: { video: Video; mode: PlayMode; index?: number; 
         </div>
         <div class="feed-rail">
           <div class="rail-author">
-            <Link href={profilePath(v.author.handle)} aria-label={`@${v.author.handle}'s profile`}>
+            <Link href={profilePath(v.author.handle)} aria-label={`@${v.author.handle}'s profile`} onClick={profileVisit}>
               <Avatar user={v.author} size={46} />
             </Link>
             {!isOwn && follow === 'none' && (
@@ -161,6 +229,11 @@ export function FeedItem(props: { video: Video; mode: PlayMode; index?: number; 
             </button>
             <span data-testid="share-count">{formatCount(v.share_count)}</span>
           </div>
+          <div class="rail-action">
+            <button type="button" class="rail-button" aria-label="More options" aria-haspopup="dialog" onClick={() => setMenu(true)}>
+              <MoreIcon width={24} height={24} />
+            </button>
+          </div>
           {v.sound && (
             <Link href={soundPath(v.sound.id)} class="rail-disc" aria-label="Open sound" title={v.sound.title}>
               <MusicIcon width={16} height={16} />
@@ -168,6 +241,7 @@ export function FeedItem(props: { video: Video; mode: PlayMode; index?: number; 
           )}
         </div>
       </div>
+      {menu && <VideoMenu video={v} onClose={() => setMenu(false)} onNotInterested={props.onNotInterested} />}
       {sheet && (
         <CommentSheet
           video={v}

@@ -2,7 +2,7 @@
 // exist, else native HLS, falling back to the MP4 rendition. Plays only while
 // `mode` is "active"; "preload" attaches the source so the next video starts
 // instantly; "idle" shows the poster only. Reports watch time when the video
-// stops being active.
+// stops being active; `onLoop` hears each time the video starts over.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { PlayIcon, SpeakerIcon } from '../components/Icons';
 import { createStore, useStore } from '../store';
@@ -15,7 +15,7 @@ export const muted = createStore(true);
 
 type HlsLike = { destroy(): void };
 
-export function Player({ video, mode }: { video: Video; mode: PlayMode }) {
+export function Player({ video, mode, onLoop }: { video: Video; mode: PlayMode; onLoop?: () => void }) {
   const ref = useRef<HTMLVideoElement>(null);
   const isMuted = useStore(muted);
   const [paused, setPaused] = useState(false);
@@ -163,8 +163,13 @@ export function Player({ video, mode }: { video: Video; mode: PlayMode }) {
   const onTime = (e: Event) => {
     const el = e.currentTarget as HTMLVideoElement;
     const w = watch.current;
-    // A loop wraps currentTime back to the start: the video was watched to the end.
-    if (el.currentTime + 0.5 < w.lastTime && w.lastTime > el.duration - 1.5) w.completed = true;
+    // A loop wraps currentTime back to the start: the video was watched to the
+    // end. (timeupdate fires every ~250 ms, so a 1 s clip jumps back >= 0.75 s.)
+    const jump = Math.min(0.5, (el.duration || 0) / 4);
+    if (el.currentTime + jump < w.lastTime && w.lastTime > el.duration - 1.5) {
+      w.completed = true;
+      if (modeRef.current === 'active') onLoop?.();
+    }
     w.lastTime = el.currentTime;
   };
 

@@ -1,5 +1,6 @@
 // Short-video endpoints (videos, feeds, comments, sounds, hashtags, search).
 import { csrfHeaders, request, type Page, type PageParams, type UserSummary } from '../api';
+import { viewerKey } from './events';
 
 export interface Author {
   id: string;
@@ -78,6 +79,29 @@ export interface Hashtag {
   video_count?: number;
 }
 
+export interface TrendingItem {
+  kind: 'hashtag' | 'sound';
+  /** For a hashtag. */
+  tag?: string;
+  /** For a sound. */
+  id?: string;
+  title?: string;
+  creator_handle?: string | null;
+  score: number;
+  uses: number;
+  views: number;
+  /** Rising only: recent / baseline. */
+  ratio?: number;
+}
+
+export type WhySource = 'following' | 'taste' | 'similar' | 'sound' | 'hashtag' | 'interest' | 'fresh' | 'popular';
+
+export interface WhyReason {
+  video_id: string;
+  source: WhySource;
+  text: string;
+}
+
 export type SearchType = 'videos' | 'users' | 'sounds' | 'hashtags';
 
 export interface NewVideo {
@@ -119,12 +143,21 @@ export const videoApi = {
     request<Page<Video>>('GET', `/hashtags/${enc(tag)}/videos`, { query: pq(p) }),
   userVideos: (handle: string, p?: PageParams) =>
     request<Page<Video>>('GET', `/users/${enc(handle)}/videos`, { query: pq(p) }),
+  why: (id: string) => request<WhyReason>('GET', `/videos/${enc(id)}/why`),
+  trending: (what: 'hashtags' | 'sounds' | 'rising', limit = 20) =>
+    request<{ items: TrendingItem[] }>('GET', `/trending/${what}`, { query: { limit } }),
+  interests: () => request<{ hashtags: string[] }>('GET', '/me/interests'),
+  setInterests: (hashtags: string[]) => request<{ hashtags: string[] }>('PUT', '/me/interests', { json: { hashtags } }),
   search: <T = Video | UserSummary | Sound | Hashtag>(q: string, type: SearchType, p?: PageParams) =>
     request<Page<T>>('GET', '/search', { query: { q, type, ...pq(p) } }),
 };
 
-/** Fire-and-forget view report that survives navigation (fetch keepalive). */
+/**
+ * Fire-and-forget view report that survives navigation (fetch keepalive).
+ * An anonymous viewer is known by the riff_vk cookie, set by viewerKey().
+ */
 export function reportView(id: string, watchMs: number, completed: boolean): void {
+  viewerKey();
   try {
     void fetch(`/api/v1/videos/${enc(id)}/view`, {
       method: 'POST',
