@@ -10,6 +10,7 @@ import { setUser } from '../session';
 import { toast } from '../toast';
 import { usePaged } from '../usePaged';
 import { codePoints, useTitle } from '../util';
+import { InterestsSection } from '../video/Interests';
 import { splitErrors } from './AuthForm';
 
 const AVATAR_MAX = 2 * 1024 * 1024;
@@ -24,6 +25,7 @@ export function Settings({ user }: { user: UserMe }) {
         <AvatarSection user={user} />
         <ProfileForm user={user} />
         <PrivacySection user={user} />
+        <InterestsSection userId={user.id} />
         <FollowRequests />
         <BlockedAccounts />
         <LogoutSection />

@@ -10,7 +10,9 @@ import { usePaged } from '../usePaged';
 import { formatCount, useTitle } from '../util';
 import { Feed } from './Feed';
 import { FeedItem } from './FeedItem';
+import { dismissInterests, InterestsSheet, useInterestsPrompt } from './Interests';
 import { soundPath, tagPath, videoApi, type Hashtag, type SearchType, type Sound, type Video } from './api';
+import { Trending } from './Trending';
 import { VideoGrid } from './VideoGrid';
 
 function feedSession(): string {
@@ -31,6 +33,9 @@ export function Home() {
   const [tab, setTab] = useState<'foryou' | 'following'>('foryou');
   useTitle(tab === 'foryou' ? 'For You' : 'Following');
   const session = useMemo(feedSession, []);
+  const [askInterests, closeInterests] = useInterestsPrompt(user ? user.id : null, tab === 'foryou');
+  // Saved interests start a new For You page that draws on them.
+  const [round, setRound] = useState(0);
   const tabBtn = (id: 'foryou' | 'following', label: string) => (
     <button
       type="button"
@@ -64,7 +69,7 @@ export function Home() {
           </div>
         ) : (
           <Feed
-            feedKey={`${tab}:${user ? user.id : 'anon'}`}
+            feedKey={`${tab}:${user ? user.id : 'anon'}:${round}`}
             fetchPage={(p) => videoApi.feed(tab, tab === 'foryou' ? { ...p, session } : p)}
             empty={
               tab === 'foryou' ? (
@@ -78,6 +83,21 @@ export function Home() {
           />
         )}
       </div>
+      {askInterests && user && (
+        <InterestsSheet
+          initial={[]}
+          onDone={() => {
+            dismissInterests(user.id);
+            closeInterests();
+            setRound((r) => r + 1);
+          }}
+          onSkip={() => {
+            dismissInterests(user.id);
+            closeInterests();
+          }}
+          onEmpty={closeInterests}
+        />
+      )}
     </div>
   );
 }
@@ -282,7 +302,7 @@ export function Discover() {
           </button>
         ))}
       </div>
-      {q ? <Results q={q} type={type} key={`${type}:${q}`} /> : <p class="muted center-pad">Search for videos, people, sounds and hashtags.</p>}
+      {q ? <Results q={q} type={type} key={`${type}:${q}`} /> : <Trending />}
     </>
   );
 }
