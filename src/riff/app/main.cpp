@@ -9,6 +9,7 @@
 #include "riff/media/child.hpp"
 #include "riff/recs/eval_recs.hpp"
 #include "riff/music/probe_job.hpp"
+#include "riff/video/foryou_sim.hpp"
 
 namespace {
 
@@ -79,10 +80,16 @@ int main(int argc, char** argv) {
       "eval-recs", "Train the For You model on user-item lists and measure Recall@k / NDCG@k");
   riff::recs::EvalRecsOptions eval_recs_options;
   riff::recs::add_eval_recs_flags(*eval_recs, eval_recs_options);
+  // For You online simulation: the body lives in video/foryou_sim.cpp.
+  auto* sim_foryou = cli.add_subcommand(
+      "sim-foryou", "Play simulated viewers against the For You engine, random, popularity and an oracle");
+  riff::video::ForYouSimOptions sim_foryou_options;
+  riff::video::add_sim_foryou_flags(*sim_foryou, sim_foryou_options);
 
   CLI11_PARSE(cli, argc, argv);
 
   if (*eval_recs) return riff::recs::eval_recs_main(eval_recs_options);
+  if (*sim_foryou) return riff::video::sim_foryou_main(sim_foryou_options);
 
   if (*media_job) {
     if (spec_json.empty()) {
