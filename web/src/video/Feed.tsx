@@ -10,14 +10,22 @@ import { trackEvent } from './events';
 
 /** Leaving an item sooner than this after it became active, without having seen it end, is a skip. */
 const kSkipWithinMs = 2000;
+/** Replays reported per time an item is active (a short clip left playing loops every second). */
+const kMaxReplays = 4;
 
 export function Feed(props: {
   feedKey: string;
   fetchPage: (p: PageParams) => Promise<Page<Video>>;
   empty: ComponentChildren;
+  /**
+   * For You has no cursor (its session remembers what was served): keep
+   * asking for more until a page comes back empty.
+   */
+  untilEmpty?: boolean;
 }) {
   const [items, setItems] = useState<Video[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
+  const [more, setMore] = useState(false);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [loaded, setLoaded] = useState(false);
@@ -27,7 +35,7 @@ export function Feed(props: {
   const fetchRef = useRef(props.fetchPage);
   fetchRef.current = props.fetchPage;
 
-  const load = (from: string | null) => {
+  const load = (from: string | null, append: boolean) => {
     const my = ++gen.current;
     setLoading(true);
     setError(null);
@@ -36,11 +44,12 @@ export function Feed(props: {
       .then((page) => {
         if (my !== gen.current) return;
         setItems((prev) => {
-          if (!from) return page.items;
+          if (!append) return page.items;
           const seen = new Set(prev.map((v) => v.id));
           return [...prev, ...page.items.filter((v) => !seen.has(v.id))];
         });
         setCursor(page.next_cursor);
+        setMore(page.next_cursor !== null || (!!props.untilEmpty && page.items.length > 0));
       })
       .catch((e: unknown) => my === gen.current && setError(e))
       .finally(() => {
@@ -53,10 +62,11 @@ export function Feed(props: {
   useEffect(() => {
     setItems([]);
     setCursor(null);
+    setMore(false);
     setLoaded(false);
     setActive(0);
     box.current?.scrollTo(0, 0);
-    load(null);
+    load(null, false);
     return () => {
       gen.current++;
     };
@@ -84,7 +94,7 @@ export function Feed(props: {
   // moves on quickly without having seen it to the end; nothing more for an
   // item marked "not interested" (that event says it all).
   const activeId = items[active]?.id;
-  const looped = useRef(new Set<string>());
+  const looped = useRef(new Map<string, number>());
   const dismissed = useRef(new Set<string>());
   useEffect(() => {
     if (!activeId) return;
@@ -98,8 +108,9 @@ export function Feed(props: {
   }, [activeId]);
 
   const onLoop = (id: string) => {
-    looped.current.add(id);
-    trackEvent('replay', id);
+    const n = (looped.current.get(id) ?? 0) + 1;
+    looped.current.set(id, n);
+    if (n <= kMaxReplays) trackEvent('replay', id);
   };
 
   // "Not interested": drop the item; the next one slides into its place.
@@ -113,8 +124,8 @@ export function Feed(props: {
 
   // Load the next page when the viewer gets close to the end.
   useEffect(() => {
-    if (loaded && !loading && !error && cursor && active >= items.length - 3) load(cursor);
-  }, [active, items.length, cursor, loading, loaded]);
+    if (loaded && !loading && !error && more && active >= items.length - 3) load(cursor, true);
+  }, [active, items.length, cursor, more, loading, loaded]);
 
   const go = (delta: number) => {
     const root = box.current;
@@ -142,7 +153,7 @@ export function Feed(props: {
         <p role="alert" class="form-error">
           {notThere ? "This feed isn't available on this server yet." : errorMessage(error)}
         </p>
-        <button type="button" class="btn btn-secondary" onClick={() => load(items.length ? cursor : null)}>
+        <button type="button" class="btn btn-secondary" onClick={() => load(cursor, items.length > 0)}>
           Try again
         </button>
       </div>

@@ -161,6 +161,7 @@ export function FeedItem(props: {
       data-testid="feed-item"
       data-video-id={v.id}
       data-index={props.index}
+      data-mode={props.mode}
       onPointerDown={onPointerDown}
       onPointerMove={onPointerMove}
       onPointerUp={cancelPress}

@@ -71,6 +71,7 @@ export function Home() {
           <Feed
             feedKey={`${tab}:${user ? user.id : 'anon'}:${round}`}
             fetchPage={(p) => videoApi.feed(tab, tab === 'foryou' ? { ...p, session } : p)}
+            untilEmpty={tab === 'foryou'}
             empty={
               tab === 'foryou' ? (
                 <p>No videos yet. Be the first: tap + to post one.</p>
