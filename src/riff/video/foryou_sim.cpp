@@ -127,6 +127,8 @@ class Policy {
   virtual void observe(int viewer, const std::vector<Outcome>& outcomes) = 0;
   /// The tick is over: time moves on.
   virtual Status end_tick() { return Status::ok(); }
+  /// Why `video` was on `viewer`'s last page (riff's candidate source), if known.
+  virtual std::string source(int viewer, int video) { return {}; }
 };
 
 class RandomPolicy final : public Policy {
@@ -287,6 +289,12 @@ class RiffPolicy final : public Policy {
     return out;
   }
 
+  std::string source(int viewer, int video) override {
+    auto why = engine_->why(world_.viewers[static_cast<std::size_t>(viewer)].id,
+                            world_.videos[static_cast<std::size_t>(video)].id);
+    return why ? why->source : std::string();
+  }
+
   void observe(int viewer, const std::vector<Outcome>& outcomes) override {
     const Id who = world_.viewers[static_cast<std::size_t>(viewer)].id;
     std::vector<recs::Event> events;
@@ -432,6 +440,7 @@ Result<ForYouSimPolicy> play(const std::string& name, Policy& policy, const Worl
                     draw_part = u(rng);
         Outcome out;
         out.video = i;
+        const std::string source = policy.source(viewer, i);
         out.completed = draw_complete < p;
         if (out.completed) {
           out.watch_ms = video.duration_ms;
@@ -444,6 +453,11 @@ Result<ForYouSimPolicy> play(const std::string& name, Policy& policy, const Worl
         }
         outcomes.push_back(out);
         seen[static_cast<std::size_t>(viewer)][static_cast<std::size_t>(i)] = 1;
+        if (!source.empty()) {
+          auto& [shown_n, completed_n] = r.by_source[source];
+          ++shown_n;
+          completed_n += out.completed;
+        }
         ++r.impressions;
         r.completions += out.completed;
         ++r.bucket_impressions[bucket];
@@ -453,7 +467,7 @@ Result<ForYouSimPolicy> play(const std::string& name, Policy& policy, const Worl
         if (csv) {
           *csv << name << ',' << tick << ',' << bucket << ',' << v.id << ',' << history.size()
                << ',' << video.id << ',' << video.topic << ',' << video.quality << ',' << p << ','
-               << out.completed << ',' << out.liked << '\n';
+               << out.completed << ',' << out.liked << ',' << source << '\n';
         }
       }
       policy.observe(viewer, outcomes);
@@ -507,7 +521,8 @@ Result<ForYouSimReport> run_foryou_sim(const ForYouSimOptions& o) {
   if (!o.out.empty()) {
     csv = std::make_unique<std::ofstream>(o.out);
     if (!*csv) return Status::unavailable("open " + o.out);
-    *csv << "policy,tick,bucket,viewer,swipe,video,topic,quality,p_complete,completed,liked\n";
+    *csv << "policy,tick,bucket,viewer,swipe,video,topic,quality,p_complete,completed,liked,"
+            "source\n";
   }
   ForYouSimReport report;
   report.ticks = static_cast<int>(w.active.size());
@@ -598,6 +613,18 @@ int sim_foryou_main(const ForYouSimOptions& o) {
     }
     std::printf(" %.3f | %lld | %.1f |\n", p.rate(), static_cast<long long>(p.impressions),
                 p.seconds);
+  }
+  for (const auto& p : r.policies) {
+    if (p.by_source.empty()) continue;
+    std::printf(
+        "\n%s's impressions by the source that chose them (ForYouEngine::why()):\n\n"
+        "| source | share of impressions | completion per impression |\n|---|---|---|\n",
+        p.name.c_str());
+    for (const auto& [source, n] : p.by_source) {
+      std::printf("| %s | %.1f%% | %.3f |\n", source.c_str(),
+                  100.0 * static_cast<double>(n.first) / static_cast<double>(p.impressions),
+                  static_cast<double>(n.second) / static_cast<double>(n.first));
+    }
   }
   if (r.policies.empty() || r.policies[0].swipes_to_target.empty()) return 0;
 

@@ -21,6 +21,7 @@
 // Single-threaded; runs on the calling thread.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,8 @@ struct ForYouSimPolicy {
   /// target x the mean p over the same impressions (same indices) under the
   /// oracle; -1 when it never is. Filled by run_foryou_sim() when the oracle ran.
   std::vector<int> swipes_to_target;
+  /// Riff only: (impressions, completions) per candidate source, from why().
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> by_source;
   double seconds = 0;
 
   double rate() const {
