@@ -129,6 +129,9 @@ export function FeedItem(props: {
   };
   useEffect(() => cancelPress, []);
   const onPointerDown = (e: PointerEvent) => {
+    // A new press: a long press that ended without a click (touch) must not
+    // swallow this one's click.
+    press.current.fired = false;
     if (e.button !== 0 || (e.target as HTMLElement).closest('a, button, input, [role="dialog"]')) return;
     cancelPress();
     press.current = {
