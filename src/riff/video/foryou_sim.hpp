@@ -79,6 +79,7 @@ struct ForYouSimPolicy {
 
 struct ForYouSimReport {
   int ticks = 0;
+  std::int64_t tick_ms = 0;       // simulated time per tick (one page per active viewer)
   std::vector<int> arrival_tick;  // per viewer
   std::vector<ForYouSimPolicy> policies;
 };
@@ -87,7 +88,7 @@ struct ForYouSimReport {
 /// database (removed afterwards) for riff, and every policy asked for.
 Result<ForYouSimReport> run_foryou_sim(const ForYouSimOptions& options);
 
-/// Adds the subcommand's flags to `cmd`, writing into `options`.
+/// Adds the subcommand's flags to `cmd`, writing into `options` (foryou_sim_cli.cpp).
 void add_sim_foryou_flags(CLI::App& cmd, ForYouSimOptions& options);
 
 /// Runs the simulation and prints the report; returns the process exit code.
