@@ -6,14 +6,16 @@
 // finishes a video with probability
 //   p = taste[topic] x (0.25 + 0.75 x quality)
 // Viewers arrive over the run (each one new), come back for a few sessions
-// of a few pages each, and the same world is played against four policies:
-//   riff        the real ForYouEngine over a real (temporary, SQLite)
-//               database: rank() for each page, on_events() with what the
-//               viewer did, step() between pages (every tick), as serving does;
-//   random      uniform over the videos the viewer has not seen;
-//   popularity  the videos most completed so far (by every viewer);
+// of a few pages each, and the same world is played against five policies:
+//   riff          the real ForYouEngine over a real (temporary, SQLite)
+//                 database: rank() for each page, on_events() with what the
+//                 viewer did, step() between pages (every tick), as serving does;
+//   random        uniform over the videos the viewer has not seen;
+//   popularity    the videos most completed so far (by every viewer);
 //   popular-rate  the best smoothed completion rate so far (a greedy bandit);
-//   oracle      the videos with the best p for this viewer (knows the tastes).
+//   oracle        the videos with the best p for this viewer (knows the tastes).
+// Riff's exploration draws from std::random_device, so its figures move a
+// little from run to run; the other policies repeat exactly for a seed.
 // The report is completion per impression over time, and how many swipes a
 // new viewer needs before riff's completion comes within `target` of the
 // oracle's for that viewer (see ForYouSimPolicy::swipes_to_target).
