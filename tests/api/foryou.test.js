@@ -232,3 +232,51 @@ describe('trending', () => {
     assertProblem(await get(server, '/api/v1/trending/hashtags?limit=0'), 400, 'validation');
   });
 });
+
+describe('several nodes', () => {
+  test('a serving node ranks with what the learner node learned from events it stored', { timeout: 240000 }, async () => {
+    const serving = await startRiffd({ env: generousLimits, args: ['--recs-role', 'serving', '--node-id', '2'] });
+    const learner = await startRiffd({
+      env: generousLimits,
+      dataDir: serving.dataDir,
+      db: serving.dbUrl ?? null,
+      args: ['--recs-role', 'learner', '--foryou-delta-seconds', '1', '--node-id', '1'],
+    });
+    const stamp = Date.now().toString(36);
+    const kinds = { cat: new Set(), car: new Set() };
+    const catClip = clip('foryou-cats.mp4', 'testsrc2');
+    const carClip = clip('foryou-cars.mp4', 'smptebars');
+    for (let c = 0; c < 2; c++) {
+      for (const [kind, bytes] of [['cat', catClip], ['car', carClip]]) {
+        const creator = await signup(serving);
+        for (let i = 0; i < 3; i++) {
+          const v = await publish(creator, bytes, { caption: `#${kind}${stamp}` });
+          assert.equal(v.status, 'ready', JSON.stringify(v.failure));
+          kinds[kind].add(v.id);
+        }
+      }
+    }
+    // The events reach the serving node, which stores them; only the learner trains.
+    const viewer = await signup(serving);
+    const items = [];
+    for (const id of kinds.cat) items.push({ kind: 'impression', video_id: id }, { kind: 'watch', video_id: id, watch_ms: 1000 });
+    for (const id of kinds.car) items.push({ kind: 'impression', video_id: id }, { kind: 'skip', video_id: id });
+    expectStatus(await viewer.post('/api/v1/events', { json: { batch_id: 'two-nodes', items } }), 200);
+
+    const until = Date.now() + 60000;
+    for (;;) {
+      const page = (await viewer.get('/api/v1/feed/foryou?limit=6')).json.items.map((v) => v.id);
+      const reasons = await Promise.all(page.map(async (id) => (await viewer.get(`/api/v1/videos/${id}/why`)).json.source));
+      // "taste" needs the viewer's learned vector: on a serving node it can only come from a delta.
+      const tasted = page.filter((id, i) => reasons[i] === 'taste');
+      if (tasted.length >= 2) {
+        assert.ok(tasted.every((id) => kinds.cat.has(id)), JSON.stringify(page.map((id, i) => [kinds.cat.has(id), reasons[i]])));
+        break;
+      }
+      assert.ok(Date.now() < until, `no learned taste on the serving node: ${JSON.stringify(reasons)}\n${learner.output().slice(-1500)}\n${serving.output().slice(-1500)}`);
+      await sleep(1000);
+    }
+    const stopped = await Promise.all([learner.stop(), serving.stop()]);
+    assert.deepEqual(stopped.map((s) => s.code), [0, 0]);
+  });
+});

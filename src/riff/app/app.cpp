@@ -21,6 +21,7 @@
 #include "riff/accounts/social.hpp"
 #include "riff/app/demo.hpp"
 #include "riff/app/demo_videos.hpp"
+#include "riff/app/foryou_node.hpp"
 #include "riff/app/system_routes.hpp"
 #include "riff/core/clock.hpp"
 #include "riff/core/ids.hpp"
@@ -39,8 +40,6 @@
 #include "riff/recs/events_routes.hpp"
 #include "riff/recs/events_schema.hpp"
 #include "riff/recs/ingest.hpp"
-#include "riff/recs/ann_index.hpp"
-#include "riff/recs/model.hpp"
 #include "riff/recs/trending.hpp"
 #include "riff/video/engagement_module.hpp"
 #include "riff/video/media_routes.hpp"
@@ -87,11 +86,9 @@ struct App::Parts {
   std::unique_ptr<recs::EventStore> events;
   std::unique_ptr<recs::EventIngest> ingest;
   std::unique_ptr<recs::Trending> trending;
-  // For You: the online model, its nearest-neighbour index, the engine
-  // (a sink of `ingest`, and the ranker of the For You feed).
-  std::unique_ptr<recs::Model> model;
-  std::unique_ptr<recs::AnnIndex> ann;
-  std::unique_ptr<video::ForYouEngine> foryou;
+  // For You: the model, its index and the engine, and this node's part in
+  // learning (ForYouNode); the engine ranks the For You feed.
+  std::unique_ptr<ForYouNode> foryou;
   std::unique_ptr<video::InterestService> interests;  // cold-start hashtags
   std::unique_ptr<video::EngagementModule> engagement;  // likes, comments, views, search, feeds
   std::unique_ptr<music::MusicModule> music;  // catalog, streaming, playlists, Subsonic
@@ -112,9 +109,6 @@ static void on_stop_signal(int sig) {
   [[maybe_unused]] auto n = ::write(g_signal_pipe[1], &byte, 1);
   errno = saved;
 }
-
-// Where the For You model's snapshot lives.
-static fs::path model_dir(const Config& config) { return fs::path(config.data_dir) / "recs" / "model"; }
 
 static std::vector<db::Migration> all_migrations() {
   std::vector<db::Migration> m = jobs::migrations();
@@ -207,24 +201,17 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   p->ingest->add_sink(p->trending.get());
   recs::mount_event_routes(p->router, *p->ingest);
   recs::mount_trending_routes(p->router, *p->trending);
-  recs::ModelOptions model_options;
-  model_options.dim = config.foryou_dim;
-  model_options.expire_after_ms = std::int64_t{config.foryou_expire_days} * 24 * 3'600'000;
-  p->model = std::make_unique<recs::Model>(model_options);
-  if (const fs::path dir = model_dir(config); fs::exists(dir / "params.snap")) {
-    if (auto st = p->model->restore(dir); !st) {
-      spdlog::warn("for you: starting with a fresh model; the snapshot in {} was not loaded: {}", dir.string(),
-                   st.message());
-    }
-  }
-  p->ann = std::make_unique<recs::AnnIndex>(model_options.dim);
-  p->foryou = std::make_unique<video::ForYouEngine>(*p->db, p->clock, *p->model, *p->ann);
-  if (auto st = p->foryou->load(); !st) return st.with_context("for you");
-  p->ingest->add_sink(p->foryou.get());
+  auto foryou = ForYouNode::create(*p->db, p->clock, *p->events, *p->ingest,
+                                  {config.recs_role, fs::path(config.data_dir) / "recs", config.foryou_dim,
+                                   config.foryou_expire_days, config.foryou_snapshot_seconds,
+                                   config.foryou_delta_seconds});
+  if (!foryou) return foryou.status();
+  p->foryou = std::move(foryou).value();
   p->interests = std::make_unique<video::InterestService>(*p->db);
-  video::mount_foryou_routes(p->router, *p->foryou, *p->videos, *p->interests);
+  video::mount_foryou_routes(p->router, p->foryou->engine(), *p->videos, *p->interests);
   p->engagement = std::make_unique<video::EngagementModule>(*p->db, *p->ids, p->clock, *p->notifications,
-                                                            p->foryou->ranker(), &p->ingest->server_events());
+                                                            p->foryou->engine().ranker(),
+                                                            &p->ingest->server_events());
   p->engagement->mount(p->router, config.public_url);
   // riff Music: the catalog under <data_dir>/music, app-password key under <data_dir>/keys.
   auto music = music::MusicModule::create(*p->db, *p->ids, p->clock,
@@ -364,21 +351,8 @@ int App::serve() {
                                        [&] { return stopping; }));
   });
 
-  // For You: learning runs on the engine's thread; the model is saved every
-  // few minutes (and at shutdown) so a restart keeps what it learned.
+  // For You: learning and the model's snapshots or deltas (ForYouNode).
   p.foryou->start();
-  std::thread foryou([&] {
-    std::unique_lock lock(housekeeping_mu);
-    while (!housekeeping_cv.wait_for(lock, std::chrono::seconds(p.config.foryou_snapshot_seconds),
-                                     [&] { return stopping; })) {
-      lock.unlock();
-      p.model->expire(p.clock.now_ms());
-      if (auto st = p.model->snapshot(model_dir(p.config)); !st) {
-        spdlog::warn("for you: the model snapshot failed: {}", st.message());
-      }
-      lock.lock();
-    }
-  });
 
   p.worker->start();
   // Demo videos are made and processed while the server already serves.
@@ -410,11 +384,7 @@ int App::serve() {
   housekeeping_cv.notify_all();
   housekeeping.join();
   trending.join();
-  foryou.join();
   p.foryou->stop();
-  if (auto st = p.model->snapshot(model_dir(p.config)); !st) {
-    spdlog::warn("for you: the model snapshot failed: {}", st.message());
-  }
   p.worker->stop();
   spdlog::info("stopped");
   return 0;

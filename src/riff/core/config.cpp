@@ -125,6 +125,17 @@ const std::vector<Key>& keys() {
        int_key(&Config::foryou_expire_days, 1, 3650)},
       {"foryou-snapshot-seconds", "recs.foryou_snapshot_seconds", "how often the For You model is saved", false,
        int_key(&Config::foryou_snapshot_seconds, 5, 86'400)},
+      {"recs-role", "recs.role",
+       "For You learning on this node: both (a single node), learner (exactly one of several), serving", false,
+       [](Config& c, const std::string& v) {
+         if (v != "both" && v != "learner" && v != "serving") {
+           return Status::invalid("", "expected both, learner or serving");
+         }
+         c.recs_role = v;
+         return Status::ok();
+       }},
+      {"foryou-delta-seconds", "recs.foryou_delta_seconds", "how often the learner publishes model deltas", false,
+       int_key(&Config::foryou_delta_seconds, 1, 86'400)},
       {"log-level", "log.level", "debug, info, warn or error", false,
        [](Config& c, const std::string& v) {
          if (v != "debug" && v != "info" && v != "warn" && v != "error" && v != "trace") {

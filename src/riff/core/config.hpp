@@ -53,6 +53,8 @@ struct Config {
   int foryou_dim = 64;                 // embedding size of the For You model
   int foryou_expire_days = 30;         // embeddings untouched this long are dropped
   int foryou_snapshot_seconds = 300;   // how often the model is saved under data_dir/recs
+  std::string recs_role = "both";      // both (one node), learner (one of several), serving
+  int foryou_delta_seconds = 60;       // learner: how often touched parameters are published
 
   // [log]
   std::string log_level = "info";

@@ -87,6 +87,29 @@ Result<std::int64_t> EventStore::scan(std::int64_t from_ms, int batch,
   }
 }
 
+Result<Id> EventStore::tail(Id after_id, Id before_id, int batch,
+                            const std::function<bool(std::span<const Event>)>& fn) {
+  batch = std::clamp(batch, 1, 100'000);
+  std::vector<Event> page;
+  for (;;) {
+    RIFF_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        db_.query("SELECT id, viewer, video, kind, watch_ms, duration_ms, at_ms FROM events"
+                  " WHERE id > $1 AND id < $2 ORDER BY id LIMIT $3",
+                  {after_id, before_id, batch}));
+    if (rows.empty()) return after_id;
+    page.clear();
+    for (const auto& r : rows) {
+      page.push_back(Event{r.i64(1), r.i64(2), static_cast<EventKind>(r.i64(3)),
+                           static_cast<std::int32_t>(r.i64(4)), static_cast<std::int32_t>(r.i64(5)),
+                           r.i64(6)});
+    }
+    after_id = rows.rows.back().i64(0);
+    if (!fn(page)) return after_id;
+    if (static_cast<int>(rows.size()) < batch) return after_id;
+  }
+}
+
 Result<std::vector<Id>> EventStore::not_interested(Id viewer, int limit) {
   RIFF_ASSIGN_OR_RETURN(db::Rows rows,
                         db_.query("SELECT video FROM events WHERE viewer = $1 AND kind = $2"

@@ -49,6 +49,15 @@ class EventStore {
                             const std::function<bool(std::span<const Event>)>& fn,
                             std::int64_t until_ms = std::numeric_limits<std::int64_t>::max());
 
+  /// Calls `fn` with successive pages of the events with
+  /// after_id < id < before_id, in id (storage) order, until exhausted or
+  /// `fn` returns false. Returns the id of the last event delivered
+  /// (after_id when none): where the next call resumes. A tailing learner
+  /// passes a before_id a few seconds in the past (IdGenerator::min_id_at),
+  /// so that transactions still in flight on other nodes are not skipped.
+  Result<Id> tail(Id after_id, Id before_id, int batch,
+                  const std::function<bool(std::span<const Event>)>& fn);
+
   /// The videos `viewer` marked "not interested", most recent first (at most
   /// `limit`). One indexed read.
   Result<std::vector<Id>> not_interested(Id viewer, int limit = 500);

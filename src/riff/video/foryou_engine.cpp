@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 
+#include "riff/recs/feature_key.hpp"
 #include "riff/video/access.hpp"
 #include "riff/video/interests.hpp"
 
@@ -324,7 +325,7 @@ void ForYouEngine::learn_queued() {
       for (Id t : item->tags) v.tags[t] += w;
     }
   }
-  model_.learn(batch, *this);
+  if (options_.learn) model_.learn(batch, *this);
   std::lock_guard lock(queue_mu_);
   for (const auto& e : batch) {
     touched_.insert(e.video);
@@ -333,6 +334,42 @@ void ForYouEngine::learn_queued() {
       touched_tags_.insert(f->hashtags.begin(), f->hashtags.end());
     }
   }
+}
+
+Status ForYouEngine::apply_delta(const recs::ModelDelta& delta) {
+  RIFF_RETURN_IF_ERROR(model_.apply_delta(delta));
+  // A key keeps only the low 56 bits of an id (feature_key.hpp): match the
+  // delta's rows to the catalog's videos, creators and hashtags by those.
+  constexpr std::uint64_t kLow56 = (std::uint64_t{1} << 56) - 1;
+  auto low = [](Id id) { return static_cast<std::uint64_t>(id) & kLow56; };
+  std::unordered_map<std::uint64_t, Id> videos, creators, tags;
+  {
+    std::shared_lock lock(catalog_mu_);
+    for (const auto& [id, item] : catalog_) {
+      videos.emplace(low(id), id);
+      creators.emplace(low(item->author), item->author);
+      for (Id t : item->tags) tags.emplace(low(t), t);
+    }
+  }
+  std::lock_guard lock(queue_mu_);
+  for (std::uint64_t key : delta.embeddings.keys) {
+    const auto id = static_cast<std::uint64_t>(recs::id_of(key));
+    switch (recs::kind_of(key)) {
+      case recs::FeatureKind::kVideo:
+        if (auto it = videos.find(id); it != videos.end()) touched_.insert(it->second);
+        break;
+      case recs::FeatureKind::kCreator:
+        if (auto it = creators.find(id); it != creators.end()) touched_creators_.insert(it->second);
+        break;
+      case recs::FeatureKind::kHashtag:
+        if (auto it = tags.find(id); it != tags.end()) touched_tags_.insert(it->second);
+        break;
+      default:
+        break;
+    }
+  }
+  run_cv_.notify_one();
+  return Status::ok();
 }
 
 void ForYouEngine::refresh_index() {
@@ -359,6 +396,8 @@ void ForYouEngine::refresh_index() {
   for (Id id : touched)
     if (!find(id)) index_.remove(id);
   for (Id id : moved) index_vector(id);
+  if (!moved.empty())
+    spdlog::debug("for you: re-indexed {} videos; {} in the index", moved.size(), index_.size());
   last_index_ = clock_.now_ms();
 }
 

@@ -47,6 +47,10 @@
 namespace riff::video {
 
 struct ForYouOptions {
+  /// Train the model on the queued events (a single node, or the learner).
+  /// A serving node of several keeps its viewers' recent state from its own
+  /// events but takes the model from the learner's deltas (apply_delta).
+  bool learn = true;
   int per_source = 100;       // candidates each source contributes at most
   int exploration_every = 5;  // one slot in this many for a fresh video
   std::int64_t fresh_ms = 48LL * 3'600'000;
@@ -89,6 +93,10 @@ class ForYouEngine final : public ForYouRanker, public recs::EventSink, public r
   /// engine's thread does the learning).
   void on_events(std::span<const recs::Event> events) override;
   std::optional<recs::VideoFeatures> find(Id video) const override;
+
+  /// Applies a learner's delta to the model and re-indexes the videos
+  /// whose vectors it moved (their own, their creator's or hashtags' rows).
+  Status apply_delta(const recs::ModelDelta& delta);
 
   /// Why `video` was (or would be) in `viewer`'s For You.
   WhyReason why(db::Conn& c, std::optional<Id> viewer, Id video);
