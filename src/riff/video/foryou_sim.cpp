@@ -236,6 +236,7 @@ class RiffPolicy final : public Policy {
     mo.dim = o.dim;
     mo.seed = o.seed;
     mo.taste_weight = o.taste_weight;
+    mo.learning_rate = o.learning_rate;
     model_ = std::make_unique<recs::Model>(mo);
     index_ = std::make_unique<recs::AnnIndex>(mo.dim);
     for (std::size_t i = 0; i < w.videos.size(); ++i)

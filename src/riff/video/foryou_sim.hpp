@@ -49,8 +49,9 @@ struct ForYouSimOptions {
   int buckets = 10;     // time buckets of the report
   /// The engine's and the model's settings: serving's defaults unless changed.
   int dim = 64;
-  float taste_weight = 0.0f;  // recs::ModelOptions::taste_weight
-  int exploration_every = 5;  // ForYouOptions::exploration_every (0: none)
+  float taste_weight = 0.0f;    // recs::ModelOptions::taste_weight
+  float learning_rate = 0.05f;  // recs::ModelOptions::learning_rate
+  int exploration_every = 5;    // ForYouOptions::exploration_every (0: none)
   std::uint64_t seed = 42;
   /// Comma-separated, among riff, random, popularity, popular-rate, oracle.
   std::string policies = "riff,random,popularity,popular-rate,oracle";

@@ -27,6 +27,9 @@ void add_sim_foryou_flags(CLI::App& cmd, ForYouSimOptions& o) {
   cmd.add_option("--dim", o.dim, "embedding size of the For You model")->capture_default_str();
   cmd.add_option("--taste-weight", o.taste_weight, "the model's taste weight (serving: 0)")
       ->capture_default_str();
+  cmd.add_option("--learning-rate", o.learning_rate,
+                 "the model's Adagrad learning rate (serving: 0.05)")
+      ->capture_default_str();
   cmd.add_option("--exploration-every", o.exploration_every,
                  "one slot in this many for a fresh video (serving: 5; 0: none)")
       ->capture_default_str();
@@ -47,10 +50,11 @@ int sim_foryou_main(const ForYouSimOptions& o) {
   const auto& r = *report;
   std::printf(
       "%d videos from %d creators in %d topics; %d viewers x %d sessions x %d pages of %d;"
-      " %d ticks of %lld s; seed %llu; riff: dim %d, taste weight %.2f, exploration 1 in %d\n\n",
+      " %d ticks of %lld s; seed %llu; riff: dim %d, taste weight %.2f, learning rate %.3f, "
+      "exploration 1 in %d\n\n",
       o.videos, o.creators, o.topics, o.viewers, o.sessions, o.pages, o.page, r.ticks,
       static_cast<long long>(r.tick_ms / 1000), static_cast<unsigned long long>(o.seed), o.dim,
-      o.taste_weight, o.exploration_every);
+      o.taste_weight, o.learning_rate, o.exploration_every);
   std::printf("Completion per impression (completed / shown), by %s of the run:\n\n",
               o.buckets == 10 ? "tenth" : "bucket");
   std::printf("| policy |");
