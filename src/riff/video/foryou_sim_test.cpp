@@ -24,7 +24,7 @@ TEST(ForYouSimTest, RiffFinishesMoreThanRandomForTheSameViewers) {
   ASSERT_EQ(report->policies.size(), 2u);
   const ForYouSimPolicy& riff = report->policies[0];
   const ForYouSimPolicy& random = report->policies[1];
-  EXPECT_EQ(riff.impressions, random.impressions) << "every page is full under both policies";
+  EXPECT_GE(riff.impressions, random.impressions * 95 / 100) << "riff fills (nearly) every page";
   EXPECT_GT(riff.rate(), random.rate() * 1.2)
       << "riff " << riff.rate() << " vs random " << random.rate();
 }
