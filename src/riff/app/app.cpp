@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <filesystem>
 #include <iostream>
-#include <condition_variable>
 #include <mutex>
 #include <thread>
 
@@ -42,11 +42,11 @@
 #include "riff/recs/ingest.hpp"
 #include "riff/recs/trending.hpp"
 #include "riff/video/engagement_module.hpp"
-#include "riff/video/media_routes.hpp"
-#include "riff/video/pipeline.hpp"
 #include "riff/video/foryou_engine.hpp"
 #include "riff/video/foryou_routes.hpp"
 #include "riff/video/interests.hpp"
+#include "riff/video/media_routes.hpp"
+#include "riff/video/pipeline.hpp"
 #include "riff/video/recs_catalog.hpp"
 #include "riff/video/schema.hpp"
 #include "riff/video/service.hpp"
@@ -89,9 +89,9 @@ struct App::Parts {
   // For You: the model, its index and the engine, and this node's part in
   // learning (ForYouNode); the engine ranks the For You feed.
   std::unique_ptr<ForYouNode> foryou;
-  std::unique_ptr<video::InterestService> interests;  // cold-start hashtags
+  std::unique_ptr<video::InterestService> interests;    // cold-start hashtags
   std::unique_ptr<video::EngagementModule> engagement;  // likes, comments, views, search, feeds
-  std::unique_ptr<music::MusicModule> music;  // catalog, streaming, playlists, Subsonic
+  std::unique_ptr<music::MusicModule> music;            // catalog, streaming, playlists, Subsonic
 };
 
 App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -134,7 +134,8 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   RIFF_RETURN_IF_ERROR(p->db->migrate(all_migrations()).with_context("migrate"));
 
   p->hub = std::make_shared<accounts::LiveHub>();
-  p->notifications = std::make_unique<accounts::NotificationService>(*p->db, *p->ids, p->clock, p->hub.get());
+  p->notifications =
+      std::make_unique<accounts::NotificationService>(*p->db, *p->ids, p->clock, p->hub.get());
   accounts::AccountOptions account_options;
   account_options.session_days = config.session_days;
   account_options.media_dir = fs::path(config.data_dir) / "media";
@@ -142,8 +143,8 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   account_options.throttle.login_failures_per_ip = config.login_failures_per_ip;
   account_options.throttle.login_window_s = config.login_window_s;
   account_options.throttle.signups_per_ip_per_hour = config.signups_per_ip_per_hour;
-  p->accounts = std::make_unique<accounts::AccountService>(*p->db, *p->ids, p->clock, *p->notifications,
-                                                           account_options);
+  p->accounts = std::make_unique<accounts::AccountService>(*p->db, *p->ids, p->clock,
+                                                           *p->notifications, account_options);
   p->social = std::make_unique<accounts::SocialService>(*p->db, p->clock, *p->notifications);
   p->authenticator = std::make_unique<accounts::SessionAuthenticator>(*p->accounts);
 
@@ -168,8 +169,9 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   upload_options.quota_bytes_per_day = config.upload_quota_bytes_per_day;
   p->uploads = std::make_unique<video::UploadService>(*p->db, *p->ids, p->clock, upload_options);
   jobs::Worker* worker = p->worker.get();
-  p->videos = std::make_unique<video::VideoService>(*p->db, *p->ids, p->clock, *p->uploads, *p->queue,
-                                                    video::VideoPaths{data / "videos"}, [worker] { worker->wake(); });
+  p->videos = std::make_unique<video::VideoService>(*p->db, *p->ids, p->clock, *p->uploads,
+                                                    *p->queue, video::VideoPaths{data / "videos"},
+                                                    [worker] { worker->wake(); });
   p->sounds = std::make_unique<video::SoundService>(*p->db, data / "sounds");
   // Each media job runs as `riffd media-job` (this same binary) in a child with limits.
   media::ChildLimits limits{config.media_job_cpu_seconds,
@@ -180,10 +182,14 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
       *p->db, *p->ids, p->clock, *p->uploads, *p->sounds, *p->processor, p->notifications.get(),
       video::PipelineOptions{data / "videos", std::int64_t{config.max_video_seconds} * 1000});
   video::Pipeline* pipeline = p->pipeline.get();
-  p->worker->handle(std::string(video::kTranscodeJob), [pipeline](jobs::JobContext& ctx) { return pipeline->handle(ctx); });
+  p->worker->handle(std::string(video::kTranscodeJob),
+                    [pipeline](jobs::JobContext& ctx) { return pipeline->handle(ctx); });
 
   mount_system_routes(p->router, *p->db, p->metrics);
-  accounts::mount_routes(p->router, {*p->accounts, *p->social, *p->notifications, p->hub,
+  accounts::mount_routes(p->router, {*p->accounts,
+                                     *p->social,
+                                     *p->notifications,
+                                     p->hub,
                                      {config.session_days, config.secure_cookies}});
   video::mount_tus_routes(p->router, *p->uploads);
   video::mount_video_routes(p->router, {*p->videos, *p->sounds, config.public_url});
@@ -197,21 +203,29 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
       &p->metrics);
   recs::TrendingOptions trending_options;
   trending_options.half_life_ms = std::int64_t{config.trending_half_life_hours} * 3'600'000;
-  p->trending = std::make_unique<recs::Trending>(*p->db, *p->recs_catalog, p->clock, trending_options);
+  p->trending =
+      std::make_unique<recs::Trending>(*p->db, *p->recs_catalog, p->clock, trending_options);
   p->ingest->add_sink(p->trending.get());
   recs::mount_event_routes(p->router, *p->ingest);
   recs::mount_trending_routes(p->router, *p->trending);
   auto foryou = ForYouNode::create(*p->db, p->clock, *p->events, *p->ingest,
-                                  {config.recs_role, fs::path(config.data_dir) / "recs", config.foryou_dim,
-                                   config.foryou_expire_days, config.foryou_snapshot_seconds,
-                                   config.foryou_delta_seconds});
+                                   {config.recs_role,
+                                    fs::path(config.data_dir) / "recs",
+                                    config.foryou_dim,
+                                    config.foryou_expire_days,
+                                    config.foryou_snapshot_seconds,
+                                    config.foryou_delta_seconds,
+                                    config.foryou_admit_after,
+                                    {static_cast<float>(config.foryou_weight_completion),
+                                     static_cast<float>(config.foryou_weight_like),
+                                     static_cast<float>(config.foryou_weight_share)}});
   if (!foryou) return foryou.status();
   p->foryou = std::move(foryou).value();
   p->interests = std::make_unique<video::InterestService>(*p->db);
   video::mount_foryou_routes(p->router, p->foryou->engine(), *p->videos, *p->interests);
-  p->engagement = std::make_unique<video::EngagementModule>(*p->db, *p->ids, p->clock, *p->notifications,
-                                                            p->foryou->engine().ranker(),
-                                                            &p->ingest->server_events());
+  p->engagement = std::make_unique<video::EngagementModule>(
+      *p->db, *p->ids, p->clock, *p->notifications, p->foryou->engine().ranker(),
+      &p->ingest->server_events());
   p->engagement->mount(p->router, config.public_url);
   // riff Music: the catalog under <data_dir>/music, app-password key under <data_dir>/keys.
   auto music = music::MusicModule::create(*p->db, *p->ids, p->clock,
@@ -230,8 +244,9 @@ int App::import_music(const std::string& dir, bool transcode) {
   cmd.transcode = transcode;
   cmd.sounds_dir = fs::path(p.config.data_dir) / "sounds";  // where SoundService keeps sound audio
   // As many probes at once as media jobs (0 = one per core).
-  cmd.jobs = p.config.media_jobs > 0 ? p.config.media_jobs
-                                     : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  cmd.jobs = p.config.media_jobs > 0
+                 ? p.config.media_jobs
+                 : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   cmd.limits = {p.config.media_job_cpu_seconds, std::int64_t{p.config.media_job_memory_mb} << 20,
                 p.config.media_job_timeout_seconds};
   return music::run_import_command(*p.db, *p.ids, p.clock, cmd);
@@ -245,8 +260,10 @@ std::vector<std::string> App::route_table() const {
   return out;
 }
 
-Status App::create_admin(const std::string& handle, const std::string& email, const std::string& password) {
-  auto user = parts_->accounts->create_user({handle, email, password, std::nullopt}, accounts::Role::kAdmin);
+Status App::create_admin(const std::string& handle, const std::string& email,
+                         const std::string& password) {
+  auto user = parts_->accounts->create_user({handle, email, password, std::nullopt},
+                                            accounts::Role::kAdmin);
   return user.status();
 }
 
@@ -309,8 +326,8 @@ int App::serve() {
   std::string host = opts.host == "0.0.0.0" ? "127.0.0.1" : opts.host;
   std::cout << "riff listening on http://" << host << ":" << server.port() << std::endl;
   if (p.config.demo) {
-    std::cout << "Open http://localhost:" << server.port() << " and log in as " << kDemoLogin << " / "
-              << kDemoPassword << std::endl;
+    std::cout << "Open http://localhost:" << server.port() << " and log in as " << kDemoLogin
+              << " / " << kDemoPassword << std::endl;
   }
 
   // Housekeeping on a timer until shutdown. Every node may run it: each
@@ -320,14 +337,16 @@ int App::serve() {
   bool stopping = false;
   std::thread housekeeping([&] {
     // Uploads left by a previous run need not wait for the first hour.
-    if (auto n = p.uploads->expire(); n && *n > 0) spdlog::info("housekeeping: expired {} uploads", *n);
+    if (auto n = p.uploads->expire(); n && *n > 0)
+      spdlog::info("housekeeping: expired {} uploads", *n);
     std::unique_lock lock(housekeeping_mu);
     while (!housekeeping_cv.wait_for(lock, std::chrono::hours(1), [&] { return stopping; })) {
       lock.unlock();
       if (auto n = p.accounts->delete_expired_sessions(); n && *n > 0) {
         spdlog::info("housekeeping: deleted {} expired sessions", *n);
       }
-      if (auto n = p.uploads->expire(); n && *n > 0) spdlog::info("housekeeping: expired {} uploads", *n);
+      if (auto n = p.uploads->expire(); n && *n > 0)
+        spdlog::info("housekeeping: expired {} uploads", *n);
       lock.lock();
     }
   });
@@ -341,14 +360,16 @@ int App::serve() {
     std::int64_t last_expiry_ms = 0;
     do {
       lock.unlock();
-      if (auto st = p.trending->refresh(); !st) spdlog::warn("trending: refresh failed: {}", st.message());
+      if (auto st = p.trending->refresh(); !st)
+        spdlog::warn("trending: refresh failed: {}", st.message());
       if (const auto now = p.clock.now_ms(); now - last_expiry_ms >= 3'600'000) {
         last_expiry_ms = now;
-        (void)p.events->expire_batches(now - 24 * 3'600'000);  // retries of a batch come within a day
+        (void)p.events->expire_batches(now -
+                                       24 * 3'600'000);  // retries of a batch come within a day
       }
       lock.lock();
-    } while (!housekeeping_cv.wait_for(lock, std::chrono::seconds(p.config.trending_refresh_seconds),
-                                       [&] { return stopping; }));
+    } while (!housekeeping_cv.wait_for(
+        lock, std::chrono::seconds(p.config.trending_refresh_seconds), [&] { return stopping; }));
   });
 
   // For You: learning and the model's snapshots or deltas (ForYouNode).

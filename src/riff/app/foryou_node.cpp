@@ -50,6 +50,8 @@ Result<std::unique_ptr<ForYouNode>> ForYouNode::create(db::Database& db, const C
   recs::ModelOptions mo;
   mo.dim = n->options_.dim;
   mo.expire_after_ms = std::int64_t{n->options_.expire_days} * 24 * 3'600'000;
+  mo.admit_after = n->options_.admit_after;
+  mo.head_weights = n->options_.head_weights;
   n->model_ = std::make_unique<recs::Model>(mo);
   n->deltas_ = std::make_unique<recs::DeltaLog>(n->options_.dir / "deltas");
   if (fs::exists(model_dir / "params.snap")) {

@@ -13,6 +13,7 @@
 //
 // The model's files live in the shared data dir (<data_dir>/recs).
 
+#include <array>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -47,6 +48,8 @@ struct ForYouNodeOptions {
   int expire_days = 30;
   int snapshot_seconds = 300;
   int delta_seconds = 60;
+  int admit_after = 1;
+  std::array<float, 3> head_weights = {1.0f, 1.0f, 1.0f};  // completion, like, share
 };
 
 class ForYouNode {

@@ -1,10 +1,13 @@
 #include "riff/core/config.hpp"
 
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <functional>
 #include <thread>
-#include <toml++/toml.h>
 
 #include "riff/core/config_cli.hpp"
 
@@ -25,18 +28,33 @@ Status parse_int(const std::string& v, std::int64_t lo, std::int64_t hi, std::in
   std::int64_t n = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (ec != std::errc() || p != v.data() + v.size() || n < lo || n > hi) {
-    return Status::invalid("", "expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+    return Status::invalid(
+        "", "expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
   }
   out = n;
   return Status::ok();
 }
 
 template <class T>
-std::function<Status(Config&, const std::string&)> int_key(T Config::*field, std::int64_t lo, std::int64_t hi) {
+std::function<Status(Config&, const std::string&)> int_key(T Config::*field, std::int64_t lo,
+                                                           std::int64_t hi) {
   return [=](Config& c, const std::string& v) {
     std::int64_t n = 0;
     RIFF_RETURN_IF_ERROR(parse_int(v, lo, hi, n));
     c.*field = static_cast<T>(n);
+    return Status::ok();
+  };
+}
+
+/// A weight: a finite number from 0 to 1000.
+std::function<Status(Config&, const std::string&)> double_key(double Config::*field) {
+  return [=](Config& c, const std::string& v) {
+    char* end = nullptr;
+    const double d = std::strtod(v.c_str(), &end);
+    if (v.empty() || end != v.c_str() + v.size() || !std::isfinite(d) || d < 0 || d > 1000) {
+      return Status::invalid("", "expected a number from 0 to 1000");
+    }
+    c.*field = d;
     return Status::ok();
   };
 }
@@ -50,9 +68,12 @@ std::function<Status(Config&, const std::string&)> str_key(std::string Config::*
 
 std::function<Status(Config&, const std::string&)> bool_key(bool Config::*field) {
   return [=](Config& c, const std::string& v) {
-    if (v == "true" || v == "1" || v == "yes" || v == "on") c.*field = true;
-    else if (v == "false" || v == "0" || v == "no" || v == "off") c.*field = false;
-    else return Status::invalid("", "expected true or false");
+    if (v == "true" || v == "1" || v == "yes" || v == "on")
+      c.*field = true;
+    else if (v == "false" || v == "0" || v == "no" || v == "off")
+      c.*field = false;
+    else
+      return Status::invalid("", "expected true or false");
     return Status::ok();
   };
 }
@@ -68,65 +89,85 @@ const std::vector<Key>& keys() {
          c.listen = v;
          return Status::ok();
        }},
-      {"io-threads", "server.io_threads", "I/O threads (0 = one per core)", false, int_key(&Config::io_threads, 0, 256)},
-      {"worker-threads", "server.worker_threads", "threads for blocking work (0 = 4 per core)", false,
-       int_key(&Config::worker_threads, 0, 1024)},
+      {"io-threads", "server.io_threads", "I/O threads (0 = one per core)", false,
+       int_key(&Config::io_threads, 0, 256)},
+      {"worker-threads", "server.worker_threads", "threads for blocking work (0 = 4 per core)",
+       false, int_key(&Config::worker_threads, 0, 1024)},
       {"max-body-bytes", "server.max_body_bytes", "largest request body by default", false,
        int_key(&Config::max_body_bytes, 1024, std::int64_t{1} << 34)},
-      {"header-timeout-ms", "server.header_timeout_ms", "time a client has to send a request head", false,
-       int_key(&Config::header_timeout_ms, 100, 3'600'000)},
+      {"header-timeout-ms", "server.header_timeout_ms", "time a client has to send a request head",
+       false, int_key(&Config::header_timeout_ms, 100, 3'600'000)},
       {"idle-timeout-ms", "server.idle_timeout_ms", "keep-alive connection idle limit", false,
        int_key(&Config::idle_timeout_ms, 100, 3'600'000)},
-      {"web-dir", "server.web_dir", "the built web client served at /", false, str_key(&Config::web_dir)},
-      {"public-url", "server.public_url", "the URL users reach riff at (for links)", false, str_key(&Config::public_url)},
-      {"data-dir", "storage.data_dir", "where SQLite and media files live", false, str_key(&Config::data_dir)},
+      {"web-dir", "server.web_dir", "the built web client served at /", false,
+       str_key(&Config::web_dir)},
+      {"public-url", "server.public_url", "the URL users reach riff at (for links)", false,
+       str_key(&Config::public_url)},
+      {"data-dir", "storage.data_dir", "where SQLite and media files live", false,
+       str_key(&Config::data_dir)},
       {"db", "storage.db", "PostgreSQL URL (postgres://...); empty = SQLite in the data dir", false,
        str_key(&Config::db)},
-      {"db-pool", "storage.db_pool", "database connections per node", false, int_key(&Config::db_pool, 1, 512)},
+      {"db-pool", "storage.db_pool", "database connections per node", false,
+       int_key(&Config::db_pool, 1, 512)},
       {"max-upload-bytes", "media.max_upload_bytes", "largest video upload in bytes", false,
        int_key(&Config::max_upload_bytes, 1, std::int64_t{1} << 40)},
-      {"upload-quota-bytes-per-day", "media.upload_quota_bytes_per_day", "bytes a user may upload per 24 hours",
-       false, int_key(&Config::upload_quota_bytes_per_day, 1, std::int64_t{1} << 44)},
+      {"upload-quota-bytes-per-day", "media.upload_quota_bytes_per_day",
+       "bytes a user may upload per 24 hours", false,
+       int_key(&Config::upload_quota_bytes_per_day, 1, std::int64_t{1} << 44)},
       {"media-jobs", "media.jobs", "media jobs run at once on this node (0 = one per core)", false,
        int_key(&Config::media_jobs, 0, 256)},
       {"max-video-seconds", "media.max_video_seconds", "longest video accepted, in seconds", false,
        int_key(&Config::max_video_seconds, 1, 86'400)},
-      {"media-job-cpu-seconds", "media.job_cpu_seconds", "CPU seconds one transcoding child may use", false,
+      {"media-job-cpu-seconds", "media.job_cpu_seconds",
+       "CPU seconds one transcoding child may use", false,
        int_key(&Config::media_job_cpu_seconds, 1, 86'400)},
-      {"media-job-memory-mb", "media.job_memory_mb", "address space of one transcoding child, in MiB", false,
+      {"media-job-memory-mb", "media.job_memory_mb",
+       "address space of one transcoding child, in MiB", false,
        int_key(&Config::media_job_memory_mb, 256, 1 << 20)},
-      {"media-job-timeout-seconds", "media.job_timeout_seconds", "wall-clock limit of one transcoding child", false,
+      {"media-job-timeout-seconds", "media.job_timeout_seconds",
+       "wall-clock limit of one transcoding child", false,
        int_key(&Config::media_job_timeout_seconds, 1, 86'400)},
-      {"job-lease-seconds", "jobs.lease_seconds", "how long a claimed job waits for its node before another resumes it",
-       false, int_key(&Config::job_lease_seconds, 2, 86'400)},
-      {"session-days", "auth.session_days", "days a login lasts", false, int_key(&Config::session_days, 1, 3650)},
+      {"job-lease-seconds", "jobs.lease_seconds",
+       "how long a claimed job waits for its node before another resumes it", false,
+       int_key(&Config::job_lease_seconds, 2, 86'400)},
+      {"session-days", "auth.session_days", "days a login lasts", false,
+       int_key(&Config::session_days, 1, 3650)},
       {"login-failures-per-account", "auth.login_failures_per_account",
        "failed logins per account within the window before 429", false,
        int_key(&Config::login_failures_per_account, 1, 1'000'000)},
-      {"login-failures-per-ip", "auth.login_failures_per_ip", "failed logins per address within the window", false,
+      {"login-failures-per-ip", "auth.login_failures_per_ip",
+       "failed logins per address within the window", false,
        int_key(&Config::login_failures_per_ip, 1, 1'000'000)},
       {"login-window-s", "auth.login_window_s", "login throttling window in seconds", false,
        int_key(&Config::login_window_s, 1, 86'400)},
-      {"signups-per-ip-per-hour", "auth.signups_per_ip_per_hour", "sign-ups allowed per address per hour", false,
+      {"signups-per-ip-per-hour", "auth.signups_per_ip_per_hour",
+       "sign-ups allowed per address per hour", false,
        int_key(&Config::signups_per_ip_per_hour, 1, 100'000'000)},
       {"secure-cookies", "auth.secure_cookies", "mark cookies Secure (serve over HTTPS)", true,
        bool_key(&Config::secure_cookies)},
-      {"events-per-minute", "recs.events_per_minute", "events one viewer may send per minute; more are dropped",
-       false, int_key(&Config::events_per_minute, 1, 100'000'000)},
+      {"events-per-minute", "recs.events_per_minute",
+       "events one viewer may send per minute; more are dropped", false,
+       int_key(&Config::events_per_minute, 1, 100'000'000)},
       {"event-burst", "recs.event_burst", "events one viewer may send at once", false,
        int_key(&Config::event_burst, 1, 100'000'000)},
-      {"trending-half-life-hours", "recs.trending_half_life_hours", "half-life of trending counts, in hours", false,
+      {"trending-half-life-hours", "recs.trending_half_life_hours",
+       "half-life of trending counts, in hours", false,
        int_key(&Config::trending_half_life_hours, 1, 8760)},
-      {"trending-refresh-seconds", "recs.trending_refresh_seconds", "how often trending recounts uses", false,
+      {"trending-refresh-seconds", "recs.trending_refresh_seconds",
+       "how often trending recounts uses", false,
        int_key(&Config::trending_refresh_seconds, 1, 86'400)},
-      {"foryou-dim", "recs.foryou_dim", "embedding size of the For You model (a change starts a fresh model)",
-       false, int_key(&Config::foryou_dim, 8, 512)},
-      {"foryou-expire-days", "recs.foryou_expire_days", "days an untouched embedding is kept", false,
-       int_key(&Config::foryou_expire_days, 1, 3650)},
-      {"foryou-snapshot-seconds", "recs.foryou_snapshot_seconds", "how often the For You model is saved", false,
+      {"foryou-dim", "recs.foryou_dim",
+       "embedding size of the For You model (a change starts a fresh model)", false,
+       int_key(&Config::foryou_dim, 8, 512)},
+      {"foryou-expire-days", "recs.foryou_expire_days", "days an untouched embedding is kept",
+       false, int_key(&Config::foryou_expire_days, 1, 3650)},
+      {"foryou-snapshot-seconds", "recs.foryou_snapshot_seconds",
+       "how often the For You model is saved", false,
        int_key(&Config::foryou_snapshot_seconds, 5, 86'400)},
       {"recs-role", "recs.role",
-       "For You learning on this node: both (a single node), learner (exactly one of several), serving", false,
+       "For You learning on this node: both (a single node), learner (exactly one of several), "
+       "serving",
+       false,
        [](Config& c, const std::string& v) {
          if (v != "both" && v != "learner" && v != "serving") {
            return Status::invalid("", "expected both, learner or serving");
@@ -134,8 +175,20 @@ const std::vector<Key>& keys() {
          c.recs_role = v;
          return Status::ok();
        }},
-      {"foryou-delta-seconds", "recs.foryou_delta_seconds", "how often the learner publishes model deltas", false,
+      {"foryou-delta-seconds", "recs.foryou_delta_seconds",
+       "how often the learner publishes model deltas", false,
        int_key(&Config::foryou_delta_seconds, 1, 86'400)},
+      {"foryou-admit-after", "recs.foryou_admit_after",
+       "sightings before a viewer, video, creator, sound or hashtag gets an embedding (1 = at "
+       "once)",
+       false, int_key(&Config::foryou_admit_after, 1, 255)},
+      {"foryou-weight-completion", "recs.foryou_weight_completion",
+       "weight of P(completion) in the For You score", false,
+       double_key(&Config::foryou_weight_completion)},
+      {"foryou-weight-like", "recs.foryou_weight_like", "weight of P(like) in the For You score",
+       false, double_key(&Config::foryou_weight_like)},
+      {"foryou-weight-share", "recs.foryou_weight_share", "weight of P(share) in the For You score",
+       false, double_key(&Config::foryou_weight_share)},
       {"log-level", "log.level", "debug, info, warn or error", false,
        [](Config& c, const std::string& v) {
          if (v != "debug" && v != "info" && v != "warn" && v != "error" && v != "trace") {
@@ -146,7 +199,8 @@ const std::vector<Key>& keys() {
        }},
       {"access-log", "log.access_log", "write one JSON line per request to stdout", true,
        bool_key(&Config::access_log)},
-      {"demo", "demo.enabled", "seed demo content when the database is empty", true, bool_key(&Config::demo)},
+      {"demo", "demo.enabled", "seed demo content when the database is empty", true,
+       bool_key(&Config::demo)},
       {"node-id", "cluster.node_id", "this node's number, 0..1023, unique in a cluster", false,
        int_key(&Config::node_id, 0, 1023)},
   };
@@ -162,15 +216,17 @@ std::string env_name(const char* flag) {
 Status apply(Config& c, const Key& k, const std::string& value, std::string_view source) {
   Status st = k.set(c, value);
   if (!st) {
-    return Status::invalid("/" + std::string(k.flag),
-                           std::string(source) + " " + k.flag + "=\"" + value + "\": " + st.message());
+    return Status::invalid("/" + std::string(k.flag), std::string(source) + " " + k.flag + "=\"" +
+                                                          value + "\": " + st.message());
   }
   return st;
 }
 
 }  // namespace
 
-std::string Config::host() const { return listen.substr(0, listen.rfind(':')); }
+std::string Config::host() const {
+  return listen.substr(0, listen.rfind(':'));
+}
 
 std::uint16_t Config::port() const {
   return static_cast<std::uint16_t>(std::stoi(listen.substr(listen.rfind(':') + 1)));
@@ -187,16 +243,24 @@ Result<Config> resolve_config(const ConfigSources& sources) {
     try {
       t = toml::parse_file(file);
     } catch (const toml::parse_error& e) {
-      return Status::invalid("/config", "config file " + file + ": " + std::string(e.description()));
+      return Status::invalid("/config",
+                             "config file " + file + ": " + std::string(e.description()));
     }
     for (const auto& k : keys()) {
       auto node = t.at_path(k.toml);
       if (!node) continue;
       std::string v;
-      if (auto s = node.value<std::string>()) v = *s;
-      else if (auto b = node.value_exact<bool>()) v = *b ? "true" : "false";
-      else if (auto i = node.value<std::int64_t>()) v = std::to_string(*i);
-      else return Status::invalid("/config", "config file " + file + ": " + k.toml + " has an unsupported type");
+      if (auto s = node.value<std::string>())
+        v = *s;
+      else if (auto b = node.value_exact<bool>())
+        v = *b ? "true" : "false";
+      else if (auto i = node.value_exact<std::int64_t>())
+        v = std::to_string(*i);
+      else if (auto d = node.value_exact<double>())
+        v = fmt::format("{}", *d);
+      else
+        return Status::invalid("/config",
+                               "config file " + file + ": " + k.toml + " has an unsupported type");
       RIFF_RETURN_IF_ERROR(apply(c, k, v, "config file"));
     }
   }

@@ -55,6 +55,10 @@ struct Config {
   int foryou_snapshot_seconds = 300;   // how often the model is saved under data_dir/recs
   std::string recs_role = "both";      // both (one node), learner (one of several), serving
   int foryou_delta_seconds = 60;       // learner: how often touched parameters are published
+  int foryou_admit_after = 1;          // sightings before an id gets an embedding row
+  double foryou_weight_completion = 1.0;  // the final score: sum of weight x P(head)
+  double foryou_weight_like = 1.0;
+  double foryou_weight_share = 1.0;
 
   // [log]
   std::string log_level = "info";

@@ -12,8 +12,10 @@ namespace {
 class ConfigTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    file_ = std::filesystem::temp_directory_path() / ("riff-config-" + std::to_string(::getpid()) + ".toml");
-    std::ofstream(file_) << "[server]\nlisten = \"127.0.0.1:7001\"\nio_threads = 3\n[auth]\nsession_days = 9\n";
+    file_ = std::filesystem::temp_directory_path() /
+            ("riff-config-" + std::to_string(::getpid()) + ".toml");
+    std::ofstream(file_)
+        << "[server]\nlisten = \"127.0.0.1:7001\"\nio_threads = 3\n[auth]\nsession_days = 9\n";
   }
   void TearDown() override {
     std::filesystem::remove(file_);
@@ -62,6 +64,28 @@ TEST_F(ConfigTest, BadValuesAreRejectedNamingTheKey) {
   auto c2 = resolve_config({});
   ASSERT_FALSE(c2);
   EXPECT_NE(c2.status().message().find("session-days"), std::string::npos);
+}
+
+TEST_F(ConfigTest, ForYouWeightsAndRoleTakeNumbersAndNamesOnly) {
+  std::ofstream(file_)
+      << "[recs]\nforyou_weight_like = 0.25\nforyou_weight_share = 3\nrole = \"learner\"\n";
+  auto c = resolve_config({file_.string(), {}});
+  ASSERT_TRUE(c) << c.status().message();
+  EXPECT_DOUBLE_EQ(c->foryou_weight_like, 0.25);
+  EXPECT_DOUBLE_EQ(c->foryou_weight_share, 3.0);
+  EXPECT_DOUBLE_EQ(c->foryou_weight_completion, 1.0);
+  EXPECT_EQ(c->recs_role, "learner");
+
+  for (const char* bad : {"abc", "-1", "nan", "1e9", ""}) {
+    ConfigSources src;
+    src.flags.emplace_back("foryou-weight-like", bad);
+    auto r = resolve_config(src);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.status().message().find("foryou-weight-like"), std::string::npos);
+  }
+  ConfigSources role;
+  role.flags.emplace_back("recs-role", "leader");
+  EXPECT_FALSE(resolve_config(role));
 }
 
 TEST_F(ConfigTest, MalformedTomlIsAnError) {
