@@ -64,6 +64,16 @@ std::vector<std::pair<Id, float>> AnnIndex::search(std::span<const float> query,
   return out;
 }
 
+std::vector<float> AnnIndex::vector_of(Id item) const {
+  std::shared_lock lock(impl_->mu);
+  if (impl_->removed.count(item)) return {};
+  try {
+    return impl_->graph->getDataByLabel<float>(static_cast<hnswlib::labeltype>(item));
+  } catch (const std::runtime_error&) {
+    return {};  // never added
+  }
+}
+
 std::size_t AnnIndex::size() const {
   std::shared_lock lock(impl_->mu);
   return impl_->graph->cur_element_count - impl_->removed_count;

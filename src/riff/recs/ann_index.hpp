@@ -41,6 +41,8 @@ class AnnIndex {
   /// The `k` items with the largest inner product with `query`, best first,
   /// with that inner product.
   std::vector<std::pair<Id, float>> search(std::span<const float> query, std::size_t k) const;
+  /// The vector `item` is searched by; empty when it is not in the index.
+  std::vector<float> vector_of(Id item) const;
 
   std::size_t size() const;  // items searchable
   std::size_t memory_bytes() const;

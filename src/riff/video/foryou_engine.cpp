@@ -22,6 +22,18 @@ constexpr std::size_t kRecentPositives = 20;
 constexpr std::size_t kMaxQueued = 1'000'000;
 constexpr std::size_t kReasonsKept = 100'000;
 constexpr double kCompleted = 0.8;  // of the duration: a finished watch
+// learn_queued() holds the viewers' lock for this many events at a time, so
+// a request waits for one slice, not for a whole backlog.
+constexpr std::size_t kViewerSlice = 1'024;
+// A video whose new vector is this close (cosine) to the indexed one stays
+// put: moving a point in the graph costs a neighbourhood search, and a
+// creator's or hashtag's update nudges every one of their videos a little.
+constexpr float kReindexCosine = 0.995f;
+// Time the engine's thread gives to videos moved through their creator or
+// hashtags (or not yet indexed) per round, and the pause after it: about a
+// third of a core once the first pass over the catalog is done.
+constexpr std::int64_t kReindexSliceMs = 100;
+constexpr std::int64_t kReindexPauseMs = 200;
 
 bool is_positive(const recs::Event& e) {
   switch (e.kind) {
@@ -82,13 +94,16 @@ ForYouEngine::~ForYouEngine() {
 
 Status ForYouEngine::load() {
   RIFF_RETURN_IF_ERROR(load_changes(true));
-  rebuild_lists();
-  std::vector<Id> ids;
-  {
-    std::shared_lock lock(catalog_mu_);
-    for (const auto& [id, item] : catalog_) ids.push_back(id);
-  }
-  for (Id id : ids) index_vector(id);
+  rebuild_lists(true);
+  // Building the graph of a large catalog takes minutes: serve meanwhile,
+  // and index what is popular first.
+  std::shared_lock lock(catalog_mu_);
+  auto queue = [this](Id id) {
+    if (queued_.insert(id).second) moved_.push_back(id);
+  };
+  for (Id id : popular_) queue(id);
+  for (const auto& [id, item] : catalog_) queue(id);
+  building_ = true;
   last_index_ = clock_.now_ms();
   return Status::ok();
 }
@@ -164,6 +179,7 @@ Status ForYouEngine::load_changes(bool full) {
     item.sound = r.sound;
     item.tags = std::move(r.tags);
     item.created_at = r.created_at;
+    if (is_new && now - r.created_at <= options_.fresh_ms) recent_.insert(r.id);
     if (is_new) {
       item.impressions = r.views;
       item.completions = r.completions;
@@ -176,7 +192,7 @@ Status ForYouEngine::load_changes(bool full) {
   return Status::ok();
 }
 
-void ForYouEngine::rebuild_lists() {
+void ForYouEngine::rebuild_lists(bool all_lists) {
   const std::int64_t now = clock_.now_ms();
   struct Scored {
     double score;
@@ -185,29 +201,57 @@ void ForYouEngine::rebuild_lists() {
   std::vector<Scored> all;
   std::vector<std::pair<std::int64_t, Id>> fresh;
   std::unordered_map<Id, std::vector<Scored>> sounds, tags;
+  std::unordered_set<Id> recent;
+  auto score_of = [&](const Item& item) {
+    const double age_h = std::max<double>(0, static_cast<double>(now - item.created_at)) / kHourMs;
+    const double engagement =
+        1.0 + static_cast<double>(item.likes + 2 * item.completions + 3 * item.shares);
+    return engagement * std::exp2(-age_h / options_.popularity_half_life_h);
+  };
+  auto add = [&](Id id, const Item& item) {
+    const double s = score_of(item);
+    all.push_back({s, id});
+    if (item.sound) sounds[item.sound].push_back({s, id});
+    for (Id t : item.tags) tags[t].push_back({s, id});
+    if (now - item.created_at > options_.fresh_ms) return;
+    if (all_lists) recent.insert(id);
+    // A fresh video keeps exploring while its audience is within its
+    // stage; finishing rates earn it the next, wider stage.
+    const auto shown = item.impressions.load();
+    const double rate = shown > 0 ? static_cast<double>(item.completions) / shown : 0;
+    std::size_t stage = 0;
+    while (stage + 1 < options_.stages.size() && shown >= options_.stages[stage] &&
+           rate >= options_.widen_completion)
+      ++stage;
+    if (!options_.stages.empty() && shown >= options_.stages[stage]) return;
+    fresh.emplace_back(item.created_at, id);
+  };
   {
     std::shared_lock lock(catalog_mu_);
-    all.reserve(catalog_.size());
-    for (const auto& [id, item] : catalog_) {
-      const double age_h =
-          std::max<double>(0, static_cast<double>(now - item->created_at)) / kHourMs;
-      const double engagement =
-          1.0 + static_cast<double>(item->likes + 2 * item->completions + 3 * item->shares);
-      const double s = engagement * std::exp2(-age_h / options_.popularity_half_life_h);
-      all.push_back({s, id});
-      if (item->sound) sounds[item->sound].push_back({s, id});
-      for (Id t : item->tags) tags[t].push_back({s, id});
-      if (now - item->created_at > options_.fresh_ms) continue;
-      // A fresh video keeps exploring while its audience is within its
-      // stage; finishing rates earn it the next, wider stage.
-      const auto shown = item->impressions.load();
-      const double rate = shown > 0 ? static_cast<double>(item->completions) / shown : 0;
-      std::size_t stage = 0;
-      while (stage + 1 < options_.stages.size() && shown >= options_.stages[stage] &&
-             rate >= options_.widen_completion)
-        ++stage;
-      if (!options_.stages.empty() && shown >= options_.stages[stage]) continue;
-      fresh.emplace_back(item->created_at, id);
+    if (all_lists) {
+      all.reserve(catalog_.size());
+      for (const auto& [id, item] : catalog_) add(id, *item);
+    } else {
+      // Between passes over the catalog: the recent videos (the fresh pool,
+      // and new uploads in their topics' lists) next to the lists' current
+      // members, scored again.
+      for (Id id : recent_) {
+        if (auto it = catalog_.find(id); it != catalog_.end()) add(id, *it->second);
+      }
+      auto rescore = [&](const std::vector<Id>& ids, std::vector<Scored>& into) {
+        for (Id id : ids) {
+          if (recent_.count(id)) continue;
+          if (auto it = catalog_.find(id); it != catalog_.end())
+            into.push_back({score_of(*it->second), id});
+        }
+      };
+      rescore(popular_, all);
+      for (auto& [s, v] : sounds) {
+        if (auto it = by_sound_.find(s); it != by_sound_.end()) rescore(it->second, v);
+      }
+      for (auto& [t, v] : tags) {
+        if (auto it = by_tag_.find(t); it != by_tag_.end()) rescore(it->second, v);
+      }
     }
   }
   auto best = [](std::vector<Scored>& v, std::size_t keep) {
@@ -232,8 +276,14 @@ void ForYouEngine::rebuild_lists() {
   std::unique_lock lock(catalog_mu_);
   popular_ = std::move(popular);
   fresh_ = std::move(fresh_ids);
-  by_sound_ = std::move(by_sound);
-  by_tag_ = std::move(by_tag);
+  if (all_lists) {
+    by_sound_ = std::move(by_sound);
+    by_tag_ = std::move(by_tag);
+    recent_ = std::move(recent);  // load_changes runs on this thread: none arrived meanwhile
+  } else {
+    for (auto& [s, ids] : by_sound) by_sound_[s] = std::move(ids);
+    for (auto& [t, ids] : by_tag) by_tag_[t] = std::move(ids);
+  }
 }
 
 std::size_t ForYouEngine::catalog_size() const {
@@ -269,10 +319,12 @@ void ForYouEngine::learn_queued() {
     batch.swap(queue_);
   }
   if (batch.empty()) return;
-  {
+  for (std::size_t start = 0; start < batch.size(); start += kViewerSlice) {
+    const std::size_t end = std::min(batch.size(), start + kViewerSlice);
     std::shared_lock lock(catalog_mu_);
     std::lock_guard viewers(viewers_mu_);
-    for (const auto& e : batch) {
+    for (std::size_t i = start; i < end; ++i) {
+      const recs::Event& e = batch[i];
       auto it = catalog_.find(e.video);
       Item* item = it == catalog_.end() ? nullptr : it->second.get();
       if (item) {
@@ -372,7 +424,7 @@ Status ForYouEngine::apply_delta(const recs::ModelDelta& delta) {
   return Status::ok();
 }
 
-void ForYouEngine::refresh_index() {
+void ForYouEngine::collect_moved() {
   std::unordered_set<Id> touched, creators, tags;
   {
     std::lock_guard lock(queue_mu_);
@@ -383,28 +435,53 @@ void ForYouEngine::refresh_index() {
   // A video's vector is built from its own embedding and its creator's and
   // hashtags': a learned creator moves every one of their videos, also the
   // ones nobody has seen yet (which is how those get found).
-  std::vector<Id> moved;
   {
     std::shared_lock lock(catalog_mu_);
-    for (const auto& [id, item] : catalog_) {
-      bool hit = touched.count(id) || creators.count(item->author);
-      for (std::size_t i = 0; !hit && i < item->tags.size(); ++i)
-        hit = tags.count(item->tags[i]) > 0;
-      if (hit) moved.push_back(id);
+    for (Id id : touched) {
+      if (!catalog_.count(id)) {
+        index_.remove(id);
+      } else if (queued_.insert(id).second) {
+        moved_.push_front(id);  // what viewers engage with goes first
+      }
+    }
+    if (!creators.empty() || !tags.empty()) {
+      for (const auto& [id, item] : catalog_) {
+        bool hit = creators.count(item->author) > 0;
+        for (std::size_t i = 0; !hit && i < item->tags.size(); ++i)
+          hit = tags.count(item->tags[i]) > 0;
+        if (hit && queued_.insert(id).second) moved_.push_back(id);
+      }
     }
   }
-  for (Id id : touched)
-    if (!find(id)) index_.remove(id);
-  for (Id id : moved) index_vector(id);
-  if (!moved.empty())
-    spdlog::debug("for you: re-indexed {} videos; {} in the index", moved.size(), index_.size());
   last_index_ = clock_.now_ms();
+}
+
+void ForYouEngine::reindex(std::optional<std::int64_t> until_ms) {
+  // The clock is read every few videos: one costs microseconds (moving a
+  // point in the graph, a millisecond or so).
+  for (int n = 0; !moved_.empty(); ++n) {
+    if (until_ms && n % 16 == 0 && clock_.now_ms() >= *until_ms) return;
+    const Id id = moved_.front();
+    moved_.pop_front();
+    queued_.erase(id);
+    if (find(id)) index_vector(id);
+  }
+  if (building_) {
+    building_ = false;
+    spdlog::info("for you: {} videos indexed", index_.size());
+  }
 }
 
 void ForYouEngine::index_vector(Id video) {
   const std::vector<float> v = model_.item_vector(video, *this);
   if (std::all_of(v.begin(), v.end(), [](float x) { return x == 0; }))
     return;  // nothing learned yet
+  const std::vector<float> indexed = index_.vector_of(video);
+  if (indexed.size() == v.size()) {
+    float cosine = 0;  // both are unit vectors
+    for (std::size_t i = 0; i < v.size(); ++i) cosine += v[i] * indexed[i];
+    if (cosine >= kReindexCosine) return;
+  }
   index_.upsert(video, v);
 }
 
@@ -413,8 +490,9 @@ void ForYouEngine::step() {
   const bool full = now - last_full_ >= options_.full_reload_ms;
   if (auto st = load_changes(full); !st) spdlog::warn("for you: catalog refresh: {}", st.message());
   learn_queued();  // before the lists: exploration stages count the new impressions
-  rebuild_lists();
-  refresh_index();
+  rebuild_lists(true);
+  collect_moved();
+  reindex(std::nullopt);
 }
 
 void ForYouEngine::start() {
@@ -422,10 +500,11 @@ void ForYouEngine::start() {
   if (thread_.joinable()) return;
   stopping_ = false;
   thread_ = std::thread([this] {
-    std::int64_t last_refresh = 0;
+    std::int64_t last_refresh = 0, last_lists = clock_.now_ms(), next_reindex = 0;
     std::unique_lock lock(run_mu_);
     while (!stopping_) {
-      run_cv_.wait_for(lock, std::chrono::milliseconds(200));
+      // While the first index is built, without pausing.
+      run_cv_.wait_for(lock, std::chrono::milliseconds(building_ ? 0 : 200));
       if (stopping_) break;
       lock.unlock();
       const std::int64_t now = clock_.now_ms();
@@ -434,10 +513,17 @@ void ForYouEngine::start() {
         const bool full = now - last_full_ >= options_.full_reload_ms;
         if (auto st = load_changes(full); !st)
           spdlog::warn("for you: catalog refresh: {}", st.message());
-        rebuild_lists();
+        const bool all = now - last_lists >= options_.lists_refresh_ms;
+        rebuild_lists(all);
+        if (all) last_lists = now;
         last_refresh = now;
       }
-      if (now - last_index_ >= options_.index_refresh_ms) refresh_index();
+      if (now - last_index_ >= options_.index_refresh_ms) collect_moved();
+      // Events wake this thread often: the index gets its share by the clock.
+      if (building_ || now >= next_reindex) {
+        reindex(clock_.now_ms() + kReindexSliceMs);
+        next_reindex = clock_.now_ms() + kReindexPauseMs;
+      }
       lock.lock();
     }
   });

@@ -59,10 +59,11 @@ struct ForYouOptions {
   std::vector<std::int64_t> stages = {100, 1'000, 10'000};
   double widen_completion = 0.3;
   double popularity_half_life_h = 24;
-  std::int64_t refresh_ms = 2'000;        // catalog changes and derived lists
-  std::int64_t full_reload_ms = 600'000;  // also forgets deleted videos
-  std::int64_t index_refresh_ms = 3'000;  // changed video vectors into the index
-  std::size_t max_viewers = 200'000;      // viewers whose recent taste is kept
+  std::int64_t refresh_ms = 2'000;         // catalog changes, the fresh pool, new videos in lists
+  std::int64_t lists_refresh_ms = 30'000;  // popular and per-topic lists (a pass over the catalog)
+  std::int64_t full_reload_ms = 600'000;   // also forgets deleted videos
+  std::int64_t index_refresh_ms = 3'000;   // changed video vectors into the index
+  std::size_t max_viewers = 200'000;       // viewers whose recent taste is kept
 };
 
 /// Why a video was chosen, in the viewer's words.
@@ -77,14 +78,16 @@ class ForYouEngine final : public ForYouRanker, public recs::EventSink, public r
                ForYouOptions options = {});
   ~ForYouEngine() override;
 
-  /// Loads the catalog and indexes every video the model knows. Call once
-  /// before start() (and before serving).
+  /// Loads the catalog and queues every video for the index. Call once
+  /// before start() (and before serving). The engine's thread then indexes
+  /// the videos the model knows, most popular first, while requests are
+  /// served (until it is done, "taste" and "similar" find fewer videos).
   Status load();
   /// Starts the thread that refreshes the catalog, learns and re-indexes.
   void start();
   void stop();
   /// One round of that thread's work, for tests: catalog changes, queued
-  /// events, the index.
+  /// events, and every video queued for the index.
   void step();
 
   Result<std::vector<Id>> rank(db::Conn& c, std::optional<Id> viewer,
@@ -108,6 +111,8 @@ class ForYouEngine final : public ForYouRanker, public recs::EventSink, public r
   std::unique_ptr<ForYouRanker> ranker();
 
   std::size_t catalog_size() const;
+  /// Events dropped because the learner fell too far behind.
+  std::int64_t events_dropped() const { return dropped_; }
 
  private:
   struct Item;
@@ -115,10 +120,14 @@ class ForYouEngine final : public ForYouRanker, public recs::EventSink, public r
   struct Candidate;
 
   Status load_changes(bool full);
-  void rebuild_lists();
+  /// The popular, per-topic and fresh lists: with `all` from the whole
+  /// catalog, otherwise from the recent videos and the lists' members.
+  void rebuild_lists(bool all);
   void learn_queued();
-  void refresh_index();
-  void index_vector(Id video);  // upsert its vector unless the model knows nothing of it
+  void collect_moved();
+  /// Re-indexes queued videos until `until_ms` (nullopt: all of them).
+  void reindex(std::optional<std::int64_t> until_ms);
+  void index_vector(Id video);  // upsert its vector unless unknown or about where it is
   void remember(Id viewer, const std::vector<std::pair<Id, WhyReason>>& picks);
   std::vector<Candidate> candidates(db::Conn& c, std::optional<Id> viewer,
                                     const std::unordered_set<Id>& exclude);
@@ -137,6 +146,7 @@ class ForYouEngine final : public ForYouRanker, public recs::EventSink, public r
   std::vector<Id> fresh_;                                      // newest first, still exploring
   std::unordered_map<Id, std::vector<Id>> by_sound_, by_tag_;  // best first
   std::unordered_map<Id, std::string> tag_names_;
+  std::unordered_set<Id> recent_;  // created within fresh_ms: rebuild_lists' short pass
   std::int64_t loaded_until_ = 0, last_full_ = 0;
 
   std::mutex viewers_mu_;
@@ -158,6 +168,13 @@ class ForYouEngine final : public ForYouRanker, public recs::EventSink, public r
   bool stopping_ = false;
   std::thread thread_;
   std::int64_t last_index_ = 0;
+  // Videos whose vector may have moved, worked through within a share of
+  // the engine thread's time (step(): all at once): the ones events touched
+  // first, then the ones their creator's or hashtags' rows moved (and after
+  // load(), the whole catalog). Engine thread (or step()) only.
+  std::deque<Id> moved_;
+  std::unordered_set<Id> queued_;
+  bool building_ = false;  // the first pass over the catalog after load()
 };
 
 }  // namespace riff::video
