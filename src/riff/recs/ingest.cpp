@@ -220,15 +220,24 @@ Result<BatchResult> EventIngest::ingest(const ClientBatch& batch) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
 
+  // Which videos the viewer may see, read before the write transaction:
+  // SQLite has one writer, and 500 lookups held it for most of a batch's
+  // time. A video hidden in between may get events: they only teach the
+  // model, and every list filters by visibility when it is read.
+  std::unordered_map<Id, std::int64_t> durations;
+  if (!ids.empty()) {
+    auto read = db_.read([&](db::Conn& c) -> Result<db::Rows> {
+      RIFF_ASSIGN_OR_RETURN(auto facts, catalog_.visible(c, batch.viewer.user_id, ids));
+      for (const auto& f : facts) durations.emplace(f.id, f.duration_ms);
+      return db::Rows{};
+    });
+    if (!read) return read.status().with_context("store events");
+  }
+
   std::vector<Event> stored;
   auto st = db_.transact([&](db::Conn& c) -> Status {
     stored.clear();
     std::vector<ItemResult> items = result.items;
-    std::unordered_map<Id, std::int64_t> durations;
-    if (!ids.empty()) {
-      RIFF_ASSIGN_OR_RETURN(auto facts, catalog_.visible(c, batch.viewer.user_id, ids));
-      for (const auto& f : facts) durations.emplace(f.id, f.duration_ms);
-    }
     for (const Candidate& cand : candidates) {
       ItemResult& out = items[cand.index];
       auto it = durations.find(cand.event.video);

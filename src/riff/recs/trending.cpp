@@ -8,7 +8,10 @@ namespace riff::recs {
 namespace {
 
 constexpr std::int64_t kTopicsTtlMs = 10 * 60'000;
-constexpr std::size_t kMaxCachedTopics = 200'000;
+// Sized for a catalog of a million videos: at that scale the videos viewed
+// within kTopicsTtlMs outnumber 200,000, and a cache that is cleared when
+// full made most event batches query the topics of hundreds of videos.
+constexpr std::size_t kMaxCachedTopics = 1'000'000;
 constexpr std::int64_t kMinViewMs = 1000;
 constexpr double kForgotten = 1e-3;  // a count below this is dropped at refresh
 
@@ -120,7 +123,11 @@ void Trending::on_events(std::span<const Event> events) {
     if (!rows) return;
   }
   std::lock_guard lock(mu_);
-  if (topics_.size() + missing.size() > kMaxCachedTopics) topics_.clear();
+  if (topics_.size() + missing.size() > kMaxCachedTopics) {
+    std::erase_if(topics_,
+                  [&](const auto& kv) { return now - kv.second.fetched_ms > kTopicsTtlMs; });
+    if (topics_.size() + missing.size() > kMaxCachedTopics) topics_.clear();
+  }
   for (Id id : missing) topics_[id] = Cached{std::nullopt, now};
   for (auto& t : fetched) {
     const Id id = t.id;
