@@ -221,6 +221,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
                                      static_cast<float>(config.foryou_weight_share)}});
   if (!foryou) return foryou.status();
   p->foryou = std::move(foryou).value();
+  p->foryou->add_gauges(p->metrics);
   p->interests = std::make_unique<video::InterestService>(*p->db);
   video::mount_foryou_routes(p->router, p->foryou->engine(), *p->videos, *p->interests);
   p->engagement = std::make_unique<video::EngagementModule>(

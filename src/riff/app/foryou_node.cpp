@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "riff/core/ids.hpp"
+#include "riff/core/metrics.hpp"
 #include "riff/recs/ann_index.hpp"
 #include "riff/recs/event_store.hpp"
 #include "riff/recs/ingest.hpp"
@@ -78,6 +79,20 @@ Result<std::unique_ptr<ForYouNode>> ForYouNode::create(db::Database& db, const C
   // The learner takes every node's events from the log instead.
   if (n->options_.role != "learner") ingest.add_sink(n->engine_.get());
   return n;
+}
+
+void ForYouNode::add_gauges(Metrics& metrics) {
+  metrics.gauge("riff_foryou_catalog_videos", "Videos For You may recommend (in memory)",
+                [engine = engine_.get()] { return static_cast<double>(engine->catalog_size()); });
+  metrics.gauge("riff_foryou_index_vectors", "Video vectors in For You's nearest-neighbour index",
+                [ann = ann_.get()] { return static_cast<double>(ann->size()); });
+  metrics.gauge("riff_foryou_index_bytes", "Memory of For You's nearest-neighbour index",
+                [ann = ann_.get()] { return static_cast<double>(ann->memory_bytes()); });
+  metrics.gauge("riff_foryou_model_bytes", "Memory of the For You model's tables",
+                [model = model_.get()] { return static_cast<double>(model->bytes_used()); });
+  metrics.gauge("riff_foryou_events_dropped",
+                "Events the For You learner dropped, being too far behind",
+                [engine = engine_.get()] { return static_cast<double>(engine->events_dropped()); });
 }
 
 void ForYouNode::start() {

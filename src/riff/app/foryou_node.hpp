@@ -26,6 +26,10 @@
 #include "riff/core/status.hpp"
 #include "riff/db/database.hpp"
 
+namespace riff {
+class Metrics;
+}
+
 namespace riff::recs {
 class AnnIndex;
 class DeltaLog;
@@ -64,6 +68,10 @@ class ForYouNode {
   ~ForYouNode();
 
   video::ForYouEngine& engine() { return *engine_; }
+
+  /// riff_foryou_* gauges: the catalog, the index, the model's memory and
+  /// the events the learner dropped. `metrics` must not outlive this.
+  void add_gauges(Metrics& metrics);
 
   /// Starts the engine's thread and this role's sync thread.
   void start();
