@@ -30,6 +30,7 @@
 #include "riff/jobs/queue.hpp"
 #include "riff/jobs/schema.hpp"
 #include "riff/jobs/worker.hpp"
+#include "riff/music/charts_cli.hpp"
 #include "riff/music/import_cli.hpp"
 #include "riff/music/module.hpp"
 #include "riff/music/schema.hpp"
@@ -229,8 +230,12 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
       &p->ingest->server_events());
   p->engagement->mount(p->router, config.public_url);
   // riff Music: the catalog under <data_dir>/music, app-password key under <data_dir>/keys.
-  auto music = music::MusicModule::create(*p->db, *p->ids, p->clock,
-                                          {data / "music", data / "keys" / "app-passwords.key"});
+  music::ChartOptions chart_options;
+  chart_options.video_weight = config.chart_video_weight;
+  chart_options.daily_play_cap = config.chart_plays_per_day;
+  auto music = music::MusicModule::create(
+      *p->db, *p->ids, p->clock,
+      {data / "music", data / "keys" / "app-passwords.key", chart_options});
   if (!music) return music.status().with_context("music");
   p->music = std::move(music).value();
   p->music->mount(p->router);
@@ -251,6 +256,10 @@ int App::import_music(const std::string& dir, bool transcode) {
   cmd.limits = {p.config.media_job_cpu_seconds, std::int64_t{p.config.media_job_memory_mb} << 20,
                 p.config.media_job_timeout_seconds};
   return music::run_import_command(*p.db, *p.ids, p.clock, cmd);
+}
+
+int App::music_charts(const std::string& week) {
+  return music::run_charts_command(parts_->music->charts(), week);
 }
 
 std::vector<std::string> App::route_table() const {
@@ -340,6 +349,15 @@ int App::serve() {
     // Uploads left by a previous run need not wait for the first hour.
     if (auto n = p.uploads->expire(); n && *n > 0)
       spdlog::info("housekeeping: expired {} uploads", *n);
+    // Music charts of the weeks that ended (each stored once, whichever node gets there first).
+    auto compute_charts = [&p] {
+      if (auto n = p.music->charts().compute_due(); !n) {
+        spdlog::warn("charts: {}", n.status().message());
+      } else if (*n > 0) {
+        spdlog::info("charts: stored {} weeks", *n);
+      }
+    };
+    compute_charts();
     std::unique_lock lock(housekeeping_mu);
     while (!housekeeping_cv.wait_for(lock, std::chrono::hours(1), [&] { return stopping; })) {
       lock.unlock();
@@ -348,6 +366,7 @@ int App::serve() {
       }
       if (auto n = p.uploads->expire(); n && *n > 0)
         spdlog::info("housekeeping: expired {} uploads", *n);
+      compute_charts();
       lock.lock();
     }
   });

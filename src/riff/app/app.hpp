@@ -27,6 +27,10 @@ class App {
   /// a progress bar; returns the exit code (music/import_cli.hpp).
   int import_music(const std::string& dir, bool transcode);
 
+  /// `riffd music charts [--week YYYY-MM-DD]`: stores the ended weeks' charts,
+  /// or recomputes one week and those after it (music/charts_cli.hpp).
+  int music_charts(const std::string& week);
+
   /// Every route as "METHOD PATTERN", for `riffd routes` and the OpenAPI check.
   std::vector<std::string> route_table() const;
 

@@ -74,6 +74,11 @@ int main(int argc, char** argv) {
   music_probe->add_option("--input", probe_spec.input, "the audio file")->required();
   music_probe->add_option("--out", probe_spec.out_dir, "an existing folder for the outputs")->required();
   music_probe->add_flag("--no-transcode", probe_no_transcode, "make no streaming tiers");
+  auto* music_charts = music->add_subcommand(
+      "charts", "Store the charts of ended weeks, or recompute one week and those after it");
+  std::string chart_week;
+  music_charts->add_option("--week", chart_week, "the week's Friday, YYYY-MM-DD (UTC)");
+  riff::add_config_flags(*music_charts, sources);
 
   // For You offline evaluation: the body lives in recs/eval_recs.cpp.
   auto* eval_recs = cli.add_subcommand(
@@ -135,6 +140,7 @@ int main(int argc, char** argv) {
   auto app = riff::app::App::create(*config);
   if (!app) return fail(app.status());
   if (*music_import) return (*app)->import_music(import_dir, !no_transcode);
+  if (*music_charts) return (*app)->music_charts(chart_week);
   if (*routes) {
     for (const auto& r : (*app)->route_table()) std::cout << r << "\n";
     return 0;

@@ -189,6 +189,12 @@ const std::vector<Key>& keys() {
        false, double_key(&Config::foryou_weight_like)},
       {"foryou-weight-share", "recs.foryou_weight_share", "weight of P(share) in the For You score",
        false, double_key(&Config::foryou_weight_share)},
+      {"chart-video-weight", "music.chart_video_weight",
+       "chart points for a video made with a song (a premium play is 1)", false,
+       int_key(&Config::chart_video_weight, 0, 1000)},
+      {"chart-plays-per-day", "music.chart_plays_per_day",
+       "plays per listener per song per UTC day that count for the charts", false,
+       int_key(&Config::chart_plays_per_day, 1, 1000)},
       {"log-level", "log.level", "debug, info, warn or error", false,
        [](Config& c, const std::string& v) {
          if (v != "debug" && v != "info" && v != "warn" && v != "error" && v != "trace") {

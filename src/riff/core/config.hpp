@@ -60,6 +60,10 @@ struct Config {
   double foryou_weight_like = 1.0;
   double foryou_weight_share = 1.0;
 
+  // [music]
+  int chart_video_weight = 5;   // chart points per video made with a song (premium play = 1)
+  int chart_plays_per_day = 3;  // counted plays per listener per song per UTC day
+
   // [log]
   std::string log_level = "info";
   bool access_log = true;

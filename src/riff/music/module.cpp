@@ -8,7 +8,8 @@ MusicModule::MusicModule(db::Database& db, IdGenerator& ids, const Clock& clock,
       catalog_(db, options.music_dir),
       listening_(db, ids, clock, catalog_),
       playlists_(db, ids, clock),
-      app_passwords_(db, ids, clock, std::move(key)) {}
+      app_passwords_(db, ids, clock, std::move(key)),
+      charts_(db, clock, options.charts) {}
 
 Result<std::unique_ptr<MusicModule>> MusicModule::create(db::Database& db, IdGenerator& ids,
                                                          const Clock& clock,
@@ -19,6 +20,7 @@ Result<std::unique_ptr<MusicModule>> MusicModule::create(db::Database& db, IdGen
 
 void MusicModule::mount(net::Router& router) {
   mount_api_routes(router, *this);
+  mount_chart_routes(router, *this);
   mount_subsonic_routes(router, *this);
 }
 

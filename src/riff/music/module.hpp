@@ -12,6 +12,7 @@
 #include "riff/db/database.hpp"
 #include "riff/music/app_passwords.hpp"
 #include "riff/music/catalog.hpp"
+#include "riff/music/charts.hpp"
 #include "riff/music/listening.hpp"
 #include "riff/music/playlists.hpp"
 #include "riff/net/router.hpp"
@@ -21,6 +22,7 @@ namespace riff::music {
 struct MusicOptions {
   std::filesystem::path music_dir;  // <data_dir>/music
   std::filesystem::path key_file;   // <data_dir>/keys/app-passwords.key
+  ChartOptions charts;
 };
 
 class MusicModule {
@@ -37,6 +39,7 @@ class MusicModule {
   Listening& listening() { return listening_; }
   Playlists& playlists() { return playlists_; }
   AppPasswords& app_passwords() { return app_passwords_; }
+  Charts& charts() { return charts_; }
   db::Database& db() { return db_; }
 
  private:
@@ -48,10 +51,12 @@ class MusicModule {
   Listening listening_;
   Playlists playlists_;
   AppPasswords app_passwords_;
+  Charts charts_;
 };
 
-/// The routes, split by API (routes.cpp, subsonic_routes.cpp).
+/// The routes, split by API (routes.cpp, chart_routes.cpp, subsonic_routes.cpp).
 void mount_api_routes(net::Router& router, MusicModule& music);
+void mount_chart_routes(net::Router& router, MusicModule& music);
 void mount_subsonic_routes(net::Router& router, MusicModule& music);
 
 }  // namespace riff::music

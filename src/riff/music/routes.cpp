@@ -9,6 +9,7 @@
 
 #include "riff/core/clock.hpp"
 #include "riff/music/module.hpp"
+#include "riff/music/track_json.hpp"
 #include "riff/net/file_response.hpp"
 #include "riff/net/json.hpp"
 
@@ -40,6 +41,8 @@ json::value linear_peak(const std::optional<double>& dbtp) {
 json::object album_ref(const Track& t) {
   return {{"id", id_to_string(t.album_id)}, {"title", t.album_title}};
 }
+
+}  // namespace
 
 json::object track_json(const Track& t) {
   json::array artists;
@@ -82,6 +85,8 @@ json::object track_json(const Track& t) {
       {"sound_id", t.sound_id ? json::value(id_to_string(*t.sound_id)) : json::value(nullptr)},
   };
 }
+
+namespace {
 
 json::object album_json(const Album& a) {
   return {

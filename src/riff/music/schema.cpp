@@ -124,6 +124,31 @@ CREATE TABLE music_app_passwords (
 );
 CREATE INDEX music_app_passwords_user ON music_app_passwords (user_id))sql",
        std::nullopt},
+      // Weekly charts, stored once a week has ended (charts.hpp). A week's
+      // row is the claim that makes computing it idempotent across nodes;
+      // points are kept in thirds (a free play weighs 2/3).
+      {404, "music_charts", R"sql(
+CREATE TABLE music_chart_weeks (
+  week_start BIGINT PRIMARY KEY,
+  entry_count BIGINT NOT NULL,
+  computed_at BIGINT NOT NULL
+);
+CREATE TABLE music_chart_entries (
+  week_start BIGINT NOT NULL REFERENCES music_chart_weeks(week_start) ON DELETE CASCADE,
+  position BIGINT NOT NULL,
+  track_id BIGINT NOT NULL REFERENCES music_tracks(id) ON DELETE CASCADE,
+  points_x3 BIGINT NOT NULL,
+  plays BIGINT NOT NULL,
+  videos BIGINT NOT NULL,
+  last_week BIGINT,
+  peak BIGINT NOT NULL,
+  weeks_on_chart BIGINT NOT NULL,
+  weeks_at_number_one BIGINT NOT NULL,
+  streak BIGINT NOT NULL,
+  PRIMARY KEY (week_start, position)
+);
+CREATE UNIQUE INDEX music_chart_entries_track ON music_chart_entries (track_id, week_start))sql",
+       std::nullopt},
   };
 }
 

@@ -1,0 +1,198 @@
+// The chart routes: stored weekly charts, the list of weeks, a track's chart
+// history, the records and the daily viral chart. Public data (auth
+// optional). Handlers parse, call Charts and render; tracks are rendered as
+// everywhere else on /api/v1 (track_json).
+
+#include <cmath>
+#include <unordered_map>
+
+#include "riff/core/clock.hpp"
+#include "riff/music/module.hpp"
+#include "riff/music/track_json.hpp"
+#include "riff/net/json.hpp"
+
+namespace riff::music {
+namespace {
+
+namespace json = boost::json;
+using net::HttpError;
+using net::Request;
+
+/// The day in `?{name}=YYYY-MM-DD`, if given; 400 naming the field otherwise.
+std::optional<std::int64_t> day_param(const Request& req, std::string_view name) {
+  const auto text = req.query(name);
+  if (!text || text->empty()) return std::nullopt;
+  auto day = parse_day(*text);
+  if (!day) {
+    net::ok_or_throw(
+        Status::invalid("/" + std::string(name), std::string(name) + " is a date, YYYY-MM-DD"));
+  }
+  return day;
+}
+
+/// Tracks by id, rendered once each (a chart names a track at most once).
+std::unordered_map<Id, json::object> rendered_tracks(MusicModule& m, const std::vector<Id>& ids) {
+  std::unordered_map<Id, json::object> out;
+  for (const auto& t : net::value_or_throw(m.catalog().tracks(ids))) out[t.id] = track_json(t);
+  return out;
+}
+
+json::value opt_int(const std::optional<int>& v) {
+  return v ? json::value(*v) : json::value(nullptr);
+}
+
+double rounded_points(const ChartEntry& e) {
+  return static_cast<double>(e.points_x3 * 100 / 3) / 100.0;  // two decimals, rounded down
+}
+
+json::object entry_fields(const ChartEntry& e) {
+  return {{"position", e.position},
+          {"points", rounded_points(e)},
+          {"plays", e.plays},
+          {"videos", e.videos},
+          {"last_week", opt_int(e.last_week)},
+          {"peak", e.peak},
+          {"weeks_on_chart", e.weeks_on_chart},
+          {"weeks_at_number_one", e.weeks_at_number_one},
+          {"streak", e.streak}};
+}
+
+json::object week_fields(std::int64_t week_start) {
+  return {{"week", format_day(week_start)},
+          {"starts_at", to_rfc3339(week_start)},
+          {"ends_at", to_rfc3339(week_start + kWeekMs - 1)}};
+}
+
+json::array record_list(MusicModule& m, const std::vector<RecordHolder>& holders) {
+  std::vector<Id> ids;
+  for (const auto& h : holders) ids.push_back(h.track_id);
+  auto tracks = rendered_tracks(m, ids);
+  json::array out;
+  for (const auto& h : holders) {
+    auto it = tracks.find(h.track_id);
+    if (it == tracks.end()) continue;
+    out.push_back(json::object{{"track", it->second}, {"weeks", h.weeks}});
+  }
+  return out;
+}
+
+}  // namespace
+
+void mount_chart_routes(net::Router& router, MusicModule& m) {
+  net::RouteOptions optional;
+  optional.auth = net::Auth::kOptional;
+
+  router.get(
+      "/api/v1/charts/weekly",
+      [&m](Request& req) {
+        std::optional<std::int64_t> week = day_param(req, "week");
+        if (week && chart_week_start(*week) != *week) {
+          net::ok_or_throw(Status::invalid(
+              "/week", "week is the Friday a chart week starts on (Friday to Thursday, UTC)"));
+        }
+        if (!week) week = net::value_or_throw(m.charts().latest_week());
+        if (!week)
+          throw HttpError(404, "not-found", "Not found", "No chart has been computed yet.");
+        const auto entries = net::value_or_throw(m.charts().week(*week));
+        std::vector<Id> ids;
+        for (const auto& e : entries) ids.push_back(e.track_id);
+        auto tracks = rendered_tracks(m, ids);
+        json::array items;
+        for (const auto& e : entries) {
+          auto it = tracks.find(e.track_id);
+          if (it == tracks.end()) continue;
+          json::object o = entry_fields(e);
+          o["track"] = it->second;
+          items.push_back(std::move(o));
+        }
+        json::object body = week_fields(*week);
+        body["items"] = std::move(items);
+        return net::json_response(200, body);
+      },
+      optional);
+
+  router.get(
+      "/api/v1/charts/weeks",
+      [&m](Request& req) {
+        const auto page = net::page_params(req, 20, 100);
+        const auto weeks = net::value_or_throw(m.charts().weeks(page.limit, page.cursor));
+        json::array items;
+        for (const auto& w : weeks.weeks) {
+          json::object o = week_fields(w.week_start);
+          o["entry_count"] = w.entry_count;
+          o["computed_at"] = to_rfc3339(w.computed_at);
+          items.push_back(std::move(o));
+        }
+        return net::json_response(
+            200, json::object{{"items", std::move(items)},
+                              {"next_cursor", weeks.next_cursor ? json::value(*weeks.next_cursor)
+                                                                : json::value(nullptr)}});
+      },
+      optional);
+
+  router.get(
+      "/api/v1/tracks/{id}/chart-history",
+      [&m](Request& req) {
+        auto id = parse_id(req.param("id"));
+        if (!id) throw HttpError(404, "not-found", "Not found", "No such item.");
+        const Track track = net::value_or_throw(m.catalog().track(*id));
+        const auto history = net::value_or_throw(m.charts().history(*id));
+        json::array items;
+        for (const auto& e : history) {
+          json::object o = week_fields(e.week_start);
+          for (auto& [k, v] : entry_fields(e)) o[k] = v;
+          items.push_back(std::move(o));
+        }
+        // The newest entry carries the running totals.
+        const ChartEntry* latest = history.empty() ? nullptr : &history.front();
+        return net::json_response(
+            200, json::object{{"track", track_json(track)},
+                              {"peak", latest ? json::value(latest->peak) : json::value(nullptr)},
+                              {"weeks_on_chart", latest ? latest->weeks_on_chart : 0},
+                              {"weeks_at_number_one", latest ? latest->weeks_at_number_one : 0},
+                              {"items", std::move(items)}});
+      },
+      optional);
+
+  router.get(
+      "/api/v1/charts/records",
+      [&m](Request& req) {
+        const auto page = net::page_params(req, 10, 100);
+        const auto r = net::value_or_throw(m.charts().records(page.limit));
+        return net::json_response(
+            200,
+            json::object{{"most_weeks_at_number_one", record_list(m, r.most_weeks_at_number_one)},
+                         {"most_weeks_on_chart", record_list(m, r.most_weeks_on_chart)},
+                         {"longest_streak", record_list(m, r.longest_streak)}});
+      },
+      optional);
+
+  router.get(
+      "/api/v1/charts/viral",
+      [&m](Request& req) {
+        const std::int64_t day =
+            day_param(req, "day").value_or(m.charts().now_ms() / kDayMs * kDayMs);
+        const auto page = net::page_params(req, 50, 100);
+        const auto entries = net::value_or_throw(m.charts().viral(day, page.limit));
+        std::vector<Id> ids;
+        for (const auto& e : entries) ids.push_back(e.track_id);
+        auto tracks = rendered_tracks(m, ids);
+        json::array items;
+        for (const auto& e : entries) {
+          auto it = tracks.find(e.track_id);
+          if (it == tracks.end()) continue;
+          items.push_back(json::object{{"position", e.position},
+                                       {"track", it->second},
+                                       {"videos", e.videos},
+                                       {"views", e.views},
+                                       {"score", std::round(e.score * 100) / 100}});
+        }
+        return net::json_response(200,
+                                  json::object{{"day", format_day(day)},
+                                               {"complete", day + kDayMs <= m.charts().now_ms()},
+                                               {"items", std::move(items)}});
+      },
+      optional);
+}
+
+}  // namespace riff::music
