@@ -42,7 +42,7 @@ json::value opt_int(const std::optional<int>& v) {
 }
 
 double rounded_points(const ChartEntry& e) {
-  return static_cast<double>(e.points_x3 * 100 / 3) / 100.0;  // two decimals, rounded down
+  return std::round(e.points() * 100) / 100;
 }
 
 json::object entry_fields(const ChartEntry& e) {
