@@ -680,6 +680,38 @@ Result<std::vector<Id>> ForYouEngine::visible_in_order(db::Conn& c, std::optiona
   return out;
 }
 
+void ForYouEngine::add_affinity(Id viewer, std::vector<Candidate>& cands) {
+  // Until the model has a viewer's measure, what they finished and skipped
+  // by hashtag and sound is the quickest signal: it weighs in fully at the
+  // first swipes and fades as their positives accumulate.
+  std::unordered_map<Id, double> tags, sounds;
+  double fade = 0;
+  {
+    std::lock_guard lock(viewers_mu_);
+    auto it = viewers_.find(viewer);
+    if (it == viewers_.end()) return;
+    tags = it->second->tags;
+    sounds = it->second->sounds;
+    fade = 1.0 / (1.0 + static_cast<double>(it->second->positives.size()) /
+                            options_.affinity_fade_positives);
+  }
+  if (tags.empty() && sounds.empty()) return;
+  double scale = 1;  // the strongest affinity maps to 1
+  for (const auto& [id, w] : tags) scale = std::max(scale, std::abs(w));
+  for (const auto& [id, w] : sounds) scale = std::max(scale, std::abs(w));
+  std::shared_lock lock(catalog_mu_);
+  for (Candidate& cand : cands) {
+    auto it = catalog_.find(cand.id);
+    if (it == catalog_.end()) continue;
+    double a = 0;
+    if (auto s = sounds.find(it->second->sound); it->second->sound && s != sounds.end())
+      a += s->second;
+    for (Id t : it->second->tags)
+      if (auto w = tags.find(t); w != tags.end()) a += w->second;
+    cand.score += options_.affinity_weight * fade * std::clamp(a / scale, -1.0, 1.0);
+  }
+}
+
 Result<std::vector<Id>> ForYouEngine::rank(db::Conn& c, std::optional<Id> viewer,
                                            const std::unordered_set<Id>& exclude, int limit) {
   std::vector<Candidate> cands = candidates(c, viewer, exclude);
@@ -689,6 +721,7 @@ Result<std::vector<Id>> ForYouEngine::rank(db::Conn& c, std::optional<Id> viewer
   for (const auto& cand : cands) ids.push_back(cand.id);
   const std::vector<float> scores = model_.score(viewer.value_or(0), ids, *this);
   for (std::size_t i = 0; i < cands.size(); ++i) cands[i].score = scores[i] + cands[i].prior;
+  if (viewer && options_.affinity_weight > 0) add_affinity(*viewer, cands);
   std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
     return a.score != b.score ? a.score > b.score : a.id > b.id;
   });

@@ -53,6 +53,11 @@ struct ForYouOptions {
   bool learn = true;
   int per_source = 100;       // candidates each source contributes at most
   int exploration_every = 5;  // one slot in this many for a fresh video
+  /// Added to the model's score: weight x the viewer's affinity for the
+  /// video's hashtags and sound (from their finishes and skips, in -1..1),
+  /// fading as 1 / (1 + positives / affinity_fade_positives). 0 turns it off.
+  double affinity_weight = 3.0;
+  double affinity_fade_positives = 5.0;
   std::int64_t fresh_ms = 48LL * 3'600'000;
   /// Exploration audiences: a fresh video is shown to at most stage[i]
   /// viewers until its completion rate reaches `widen_completion`.
@@ -127,6 +132,7 @@ class ForYouEngine final : public ForYouRanker, public recs::EventSink, public r
   void collect_moved();
   /// Re-indexes queued videos until `until_ms` (nullopt: all of them).
   void reindex(std::optional<std::int64_t> until_ms);
+  void add_affinity(Id viewer, std::vector<Candidate>& cands);
   void index_vector(Id video);  // upsert its vector unless unknown or about where it is
   void remember(Id viewer, const std::vector<std::pair<Id, WhyReason>>& picks);
   std::vector<Candidate> candidates(db::Conn& c, std::optional<Id> viewer,

@@ -266,6 +266,7 @@ class RiffPolicy final : public Policy {
     RIFF_RETURN_IF_ERROR(insert_world(o).with_context("insert the catalog"));
     ForYouOptions fo;
     fo.exploration_every = o.exploration_every;
+    if (o.affinity_weight >= 0) fo.affinity_weight = o.affinity_weight;
     engine_ = std::make_unique<ForYouEngine>(*db_, clock_, *model_, *index_, fo);
     return engine_->load().with_context("load the catalog");
   }

@@ -52,6 +52,7 @@ struct ForYouSimOptions {
   float taste_weight = 0.0f;    // recs::ModelOptions::taste_weight
   float learning_rate = 0.05f;  // recs::ModelOptions::learning_rate
   int exploration_every = 5;    // ForYouOptions::exploration_every (0: none)
+  double affinity_weight = -1;  // ForYouOptions::affinity_weight (-1: serving's default)
   std::uint64_t seed = 42;
   /// Comma-separated, among riff, random, popularity, popular-rate, oracle.
   std::string policies = "riff,random,popularity,popular-rate,oracle";

@@ -33,6 +33,10 @@ void add_sim_foryou_flags(CLI::App& cmd, ForYouSimOptions& o) {
   cmd.add_option("--exploration-every", o.exploration_every,
                  "one slot in this many for a fresh video (serving: 5; 0: none)")
       ->capture_default_str();
+  cmd.add_option(
+         "--affinity-weight", o.affinity_weight,
+         "weight of the viewer's hashtag and sound affinity in the score (-1: serving's default)")
+      ->capture_default_str();
   cmd.add_option("--seed", o.seed, "seed of the world and of the viewers' draws")
       ->capture_default_str();
   cmd.add_option("--policies", o.policies,
