@@ -223,6 +223,7 @@ LUA
 # start_scaled: starts riffd; sets RIFFD_PID and STARTUP (seconds until it serves).
 start_scaled() {
   local t0
+  rm -f "$data/riffd.out"  # not the last run's "riff listening"
   t0=$(date +%s.%N)
   "$RIFFD" serve --listen 127.0.0.1:"$port" --data-dir "$data" --access-log false \
     >"$data/riffd.out" 2>"$data/riffd.err" &
