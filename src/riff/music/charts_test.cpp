@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include "riff/accounts/schema.hpp"
 #include "riff/jobs/schema.hpp"
@@ -358,6 +359,26 @@ TEST_P(ChartsTest, AWeekIsStoredOnceAndOnlyAfterItEnds) {
   EXPECT_EQ(next->weeks[0].week_start, kWeek1);
   EXPECT_EQ(next->weeks[0].entry_count, 1);
   EXPECT_FALSE(next->next_cursor);
+}
+
+TEST_P(ChartsTest, TwoNodesComputingTheSameWeekStoreItOnce) {
+  for (Id t : {1, 2}) track(t);
+  user(1);
+  plays(1, 1, kWeek1, 2);
+  plays(1, 2, kWeek1, 1);
+  Charts other(*db_, clock_, ChartOptions{});
+  Result<bool> a = false, b = false;
+  std::thread ta([&] { a = charts_->compute_week(kWeek1); });
+  std::thread tb([&] { b = other.compute_week(kWeek1); });
+  ta.join();
+  tb.join();
+  ASSERT_TRUE(a.is_ok()) << a.status().message();
+  ASSERT_TRUE(b.is_ok()) << b.status().message();
+  EXPECT_NE(*a, *b) << "exactly one of them stores the week";
+  const auto e = week(kWeek1);
+  ASSERT_EQ(e.size(), 2u);
+  EXPECT_EQ(e[0].track_id, 1);
+  EXPECT_EQ(e[0].weeks_on_chart, 1);
 }
 
 TEST_P(ChartsTest, RecomputingAWeekRedoesTheWeeksAfterIt) {
