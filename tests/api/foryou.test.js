@@ -202,13 +202,11 @@ describe('For You', () => {
     server = await startRiffd({ env: generousLimits, dataDir: server.dataDir, db: server.dbUrl ?? null,
       args: ['--trending-refresh-seconds', '1'] });
     viewer.server = server;  // the same login, on the restarted server
-    // Ask right away, before any new event.
-    const page = await firstPage(viewer);
-    const ranked = [];
-    for (const id of page) if ((await why(viewer, id)).source !== 'fresh') ranked.push(id);
-    assert.ok(ranked.length >= 3, JSON.stringify(page));
-    assert.ok(ranked.filter((id) => cats.has(id)).length / ranked.length >= 0.8,
-      `after the restart: ${JSON.stringify(ranked.map((id) => (cats.has(id) ? 'cat' : 'car')))}`);
+    // No new event: the viewer's recent state in memory is gone, and the
+    // stored counters do not favour cats (the lessons came through
+    // /api/v1/events), so only the restored model can rank cats first once
+    // the engine has rebuilt its index in the background.
+    await waitForCats(viewer, 'after the restart');
   });
 });
 
