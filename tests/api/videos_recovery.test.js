@@ -51,9 +51,20 @@ describe('pipeline recovery', () => {
     const uploadId = await rawUpload(u, fs.readFileSync(longClip()));
     const res = await postVideo(u, { upload_id: uploadId });
     expectStatus(res, 201);
-    const child = await waitFor(() => childrenOf(server.pid)[0], 'a media child');
     // The media work runs in riffd's own `media-job` child, not in the server.
-    assert.match(fs.readFileSync(`/proc/${child}/cmdline`, 'utf8'), /\0media-job\0/);
+    // A child caught between fork and exec shows riffd's or an empty command
+    // line for a moment: wait for the exec.
+    const cmdline = (pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    const child = await waitFor(
+      () => childrenOf(server.pid).find((pid) => /\0media-job\0/.test(cmdline(pid))),
+      'a media-job child process',
+    );
     process.kill(child, 'SIGKILL');
     const v = await waitProcessed(u, res.json.id, 120000);
     assert.equal(v.status, 'ready', JSON.stringify(v.failure));
