@@ -18,6 +18,7 @@
 #include "riff/core/clock.hpp"
 #include "riff/core/ids.hpp"
 #include "riff/db/database.hpp"
+#include "riff/db/test_support.hpp"
 
 namespace riff::accounts::testing_support {
 
@@ -47,11 +48,8 @@ T unwrap(Result<T> r) {
   return std::move(r).value();
 }
 
-enum class Backend { kSqlite, kPostgres };
-
-inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
-  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
-}
+using db::testing_support::Backend;
+using db::testing_support::backend_name;
 
 /// Runs a fixture's tests on SQLite (a file) and on PostgreSQL when
 /// RIFF_TEST_PG_URL is set (each test in a schema of its own).
@@ -67,29 +65,10 @@ class AccountsTest : public ::testing::TestWithParam<Backend> {
   static constexpr std::int64_t kStartMs = 1'790'000'000'000;  // 2026-09-21
 
   void SetUp() override {
-    std::random_device rd;
-    const std::string suffix = std::to_string(rd()) + std::to_string(rd());
-    dir_ = std::filesystem::temp_directory_path() / ("riff-accounts-test-" + suffix);
-    std::filesystem::create_directories(dir_);
-    if (GetParam() == Backend::kSqlite) {
-      auto db = db::open_sqlite({.path = (dir_ / "riff.db").string()});
-      ASSERT_TRUE(db.is_ok()) << db.status().message();
-      db_ = std::move(db).value();
-    } else {
-      const char* url = std::getenv("RIFF_TEST_PG_URL");
-      if (url == nullptr || *url == '\0') GTEST_SKIP() << "RIFF_TEST_PG_URL is not set";
-      auto admin = db::open_postgres({.url = url, .pool_size = 1});
-      ASSERT_TRUE(admin.is_ok()) << admin.status().message();
-      admin_ = std::move(admin).value();
-      schema_ = "riff_accounts_test_" + suffix;
-      ASSERT_TRUE(admin_->exec("CREATE SCHEMA " + schema_).is_ok());
-      std::string scoped = url;
-      scoped += scoped.find('?') == std::string::npos ? '?' : '&';
-      scoped += "options=-csearch_path%3D" + schema_;
-      auto db = db::open_postgres({.url = scoped, .pool_size = 10});
-      ASSERT_TRUE(db.is_ok()) << db.status().message();
-      db_ = std::move(db).value();
-    }
+    scratch_.open(GetParam(), "accounts");
+    if (IsSkipped() || HasFatalFailure()) return;
+    dir_ = scratch_.dir;
+    db_ = std::move(scratch_.db);
     Status st = db_->migrate(migrations());
     ASSERT_TRUE(st.is_ok()) << st.message();
     build(options());
@@ -98,9 +77,7 @@ class AccountsTest : public ::testing::TestWithParam<Backend> {
   void TearDown() override {
     module_.reset();
     db_.reset();
-    if (admin_) EXPECT_TRUE(admin_->exec("DROP SCHEMA " + schema_ + " CASCADE").is_ok());
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    scratch_.close();
   }
 
   /// The options a test starts from: cheap hashing, default throttles.
@@ -141,9 +118,8 @@ class AccountsTest : public ::testing::TestWithParam<Backend> {
   std::filesystem::path dir_;
   ManualClock clock_{kStartMs};
   IdGenerator ids_{clock_};
+  db::testing_support::ScratchDatabase scratch_;
   std::unique_ptr<db::Database> db_;
-  std::unique_ptr<db::Database> admin_;  // PostgreSQL: owns the test's schema
-  std::string schema_;
   RecordingPublisher publisher_;
   std::unique_ptr<AccountsModule> module_;
 };

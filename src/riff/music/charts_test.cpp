@@ -6,12 +6,10 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <random>
 #include <thread>
 
 #include "riff/accounts/schema.hpp"
+#include "riff/db/test_support.hpp"
 #include "riff/jobs/schema.hpp"
 #include "riff/music/schema.hpp"
 #include "riff/video/schema.hpp"
@@ -66,34 +64,14 @@ TEST(ChartPoints, TiesGoToMorePlaysThenTheLowerTrackId) {
   EXPECT_EQ(t[3].track_id, 9);
 }
 
-enum class Backend { kSqlite, kPostgres };
+using db::testing_support::Backend;
 
 class ChartsTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    std::random_device rd;
-    const std::string suffix = std::to_string(rd()) + std::to_string(rd());
-    dir_ = std::filesystem::temp_directory_path() / ("riff-charts-test-" + suffix);
-    std::filesystem::create_directories(dir_);
-    if (GetParam() == Backend::kSqlite) {
-      auto db = db::open_sqlite({.path = (dir_ / "riff.db").string()});
-      ASSERT_TRUE(db.is_ok()) << db.status().message();
-      db_ = std::move(db).value();
-    } else {
-      const char* url = std::getenv("RIFF_TEST_PG_URL");
-      if (url == nullptr || *url == '\0') GTEST_SKIP() << "RIFF_TEST_PG_URL is not set";
-      auto admin = db::open_postgres({.url = url, .pool_size = 1});
-      ASSERT_TRUE(admin.is_ok()) << admin.status().message();
-      admin_ = std::move(admin).value();
-      schema_ = "riff_charts_test_" + suffix;
-      ASSERT_TRUE(admin_->exec("CREATE SCHEMA " + schema_).is_ok());
-      std::string scoped = url;
-      scoped += scoped.find('?') == std::string::npos ? '?' : '&';
-      scoped += "options=-csearch_path%3D" + schema_;
-      auto db = db::open_postgres({.url = scoped, .pool_size = 4});
-      ASSERT_TRUE(db.is_ok()) << db.status().message();
-      db_ = std::move(db).value();
-    }
+    scratch_.open(GetParam(), "charts", 4);
+    if (IsSkipped() || HasFatalFailure()) return;
+    db_ = std::move(scratch_.db);
     std::vector<db::Migration> m = jobs::migrations();
     for (auto& x : accounts::migrations()) m.push_back(std::move(x));
     for (auto& x : video::migrations()) m.push_back(std::move(x));
@@ -112,9 +90,7 @@ class ChartsTest : public ::testing::TestWithParam<Backend> {
   void TearDown() override {
     charts_.reset();
     db_.reset();
-    if (admin_) EXPECT_TRUE(admin_->exec("DROP SCHEMA " + schema_ + " CASCADE").is_ok());
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    scratch_.close();
   }
 
   void track(Id id) {
@@ -171,10 +147,8 @@ class ChartsTest : public ::testing::TestWithParam<Backend> {
     EXPECT_TRUE(*r);
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<db::Database> admin_;
+  db::testing_support::ScratchDatabase scratch_;
   std::unique_ptr<db::Database> db_;
-  std::string schema_;
   ManualClock clock_{kWeek3 + kWeekMs + kHourMs};  // week 3 has ended
   std::unique_ptr<Charts> charts_;
   Id next_id_ = 10'000;
@@ -424,9 +398,7 @@ TEST_P(ChartsTest, ViralRanksADaysVideosByCreatorsAndViews) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, ChartsTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                           return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
-                         });
+                         db::testing_support::backend_name);
 
 }  // namespace
 }  // namespace riff::music
