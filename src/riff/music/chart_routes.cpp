@@ -30,10 +30,22 @@ std::optional<std::int64_t> day_param(const Request& req, std::string_view name)
   return day;
 }
 
-/// Tracks by id, rendered once each (a chart names a track at most once).
-std::unordered_map<Id, json::object> rendered_tracks(MusicModule& m, const std::vector<Id>& ids) {
-  std::unordered_map<Id, json::object> out;
-  for (const auto& t : net::value_or_throw(m.catalog().tracks(ids))) out[t.id] = track_json(t);
+/// Each row's `fields(row)` with its track rendered under "track" (one
+/// catalog read for all); rows whose track is gone are left out.
+template <class Row, class Fields>
+json::array with_tracks(MusicModule& m, const std::vector<Row>& rows, Fields fields) {
+  std::vector<Id> ids;
+  for (const auto& r : rows) ids.push_back(r.track_id);
+  std::unordered_map<Id, json::object> tracks;
+  for (const auto& t : net::value_or_throw(m.catalog().tracks(ids))) tracks[t.id] = track_json(t);
+  json::array out;
+  for (const auto& r : rows) {
+    auto it = tracks.find(r.track_id);
+    if (it == tracks.end()) continue;
+    json::object o = fields(r);
+    o["track"] = it->second;
+    out.push_back(std::move(o));
+  }
   return out;
 }
 
@@ -64,16 +76,9 @@ json::object week_fields(std::int64_t week_start) {
 }
 
 json::array record_list(MusicModule& m, const std::vector<RecordHolder>& holders) {
-  std::vector<Id> ids;
-  for (const auto& h : holders) ids.push_back(h.track_id);
-  auto tracks = rendered_tracks(m, ids);
-  json::array out;
-  for (const auto& h : holders) {
-    auto it = tracks.find(h.track_id);
-    if (it == tracks.end()) continue;
-    out.push_back(json::object{{"track", it->second}, {"weeks", h.weeks}});
-  }
-  return out;
+  return with_tracks(m, holders, [](const RecordHolder& h) {
+    return json::object{{"weeks", h.weeks}};
+  });
 }
 
 }  // namespace
@@ -94,19 +99,8 @@ void mount_chart_routes(net::Router& router, MusicModule& m) {
         if (!week)
           throw HttpError(404, "not-found", "Not found", "No chart has been computed yet.");
         const auto entries = net::value_or_throw(m.charts().week(*week));
-        std::vector<Id> ids;
-        for (const auto& e : entries) ids.push_back(e.track_id);
-        auto tracks = rendered_tracks(m, ids);
-        json::array items;
-        for (const auto& e : entries) {
-          auto it = tracks.find(e.track_id);
-          if (it == tracks.end()) continue;
-          json::object o = entry_fields(e);
-          o["track"] = it->second;
-          items.push_back(std::move(o));
-        }
         json::object body = week_fields(*week);
-        body["items"] = std::move(items);
+        body["items"] = with_tracks(m, entries, entry_fields);
         return net::json_response(200, body);
       },
       optional);
@@ -174,19 +168,12 @@ void mount_chart_routes(net::Router& router, MusicModule& m) {
             day_param(req, "day").value_or(m.charts().now_ms() / kDayMs * kDayMs);
         const auto page = net::page_params(req, 50, 100);
         const auto entries = net::value_or_throw(m.charts().viral(day, page.limit));
-        std::vector<Id> ids;
-        for (const auto& e : entries) ids.push_back(e.track_id);
-        auto tracks = rendered_tracks(m, ids);
-        json::array items;
-        for (const auto& e : entries) {
-          auto it = tracks.find(e.track_id);
-          if (it == tracks.end()) continue;
-          items.push_back(json::object{{"position", e.position},
-                                       {"track", it->second},
-                                       {"videos", e.videos},
-                                       {"views", e.views},
-                                       {"score", std::round(e.score * 100) / 100}});
-        }
+        json::array items = with_tracks(m, entries, [](const auto& e) {
+          return json::object{{"position", e.position},
+                              {"videos", e.videos},
+                              {"views", e.views},
+                              {"score", std::round(e.score * 100) / 100}};
+        });
         return net::json_response(200,
                                   json::object{{"day", format_day(day)},
                                                {"complete", day + kDayMs <= m.charts().now_ms()},
