@@ -258,6 +258,9 @@ metric() {  # metric NAME_WITH_LABELS: its value in /metrics (0 when absent)
   curl -s "http://127.0.0.1:$port/metrics" | awk -v m="$1" '$1 == m {print $2; f = 1} END {if (!f) print 0}'
 }
 stored_events() { metric 'riff_events_total{outcome="stored"}'; }
+# riffd's CPU seconds so far (user + system): CPU per event does not depend
+# on what else the machine runs, where events/s does.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$RIFFD_PID/stat"; }
 memory_line() {
   local rss hwm anon
   rss=$(awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$RIFFD_PID/status")
@@ -287,11 +290,12 @@ echo "(d) start-up, fresh model: ${STARTUP} s to listening; busy $(settle) s mor
 echo "    $(memory_line)"
 
 events_lua 0
-s0=$(stored_events); t0=$(date +%s.%N)
+s0=$(stored_events); t0=$(date +%s.%N); c0=$(cpu_seconds)
 warm=$(wrk -t1 -c"$EVENT_CONNS" -d"${WARM_SECONDS}s" --latency -s "$work/events.lua" "http://127.0.0.1:$port/" | wrk_summary)
-s1=$(stored_events); t1=$(date +%s.%N)
+s1=$(stored_events); t1=$(date +%s.%N); c1=$(cpu_seconds)
 echo "warm-up: wrk -t1 -c$EVENT_CONNS -d${WARM_SECONDS}s POST /api/v1/events x 500: $warm;" \
-  "$(awk -v s="$((s1 - s0))" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f events stored/s (%d)", s / (b - a), s}')"
+  "$(awk -v s="$((s1 - s0))" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f events stored/s (%d)", s / (b - a), s}');" \
+  "$(awk -v s="$((s1 - s0))" -v a="$c0" -v b="$c1" 'BEGIN {printf "riffd CPU %.1f us/event", (b - a) * 1e6 / s}')"
 echo "    $(memory_line)"
 sleep 5  # the engine's thread learns what is queued and refreshes the index
 stop_riffd

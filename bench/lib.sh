@@ -53,7 +53,7 @@ bench_cleanup() {
   kill "${RIFFD_PID:-}" 2>/dev/null || true
   wait "${RIFFD_PID:-}" 2>/dev/null || true
   [ -d "$pg_dir" ] && "$ROOT/scripts/pg-test-server.sh" stop "$pg_dir" >/dev/null 2>&1 || true
-  rm -rf "$work"
+  [ -n "${BENCH_KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
 
 # riff_signup API HANDLE: signs a creator up; prints its bearer token (with

@@ -15,6 +15,7 @@ source "$(dirname "$0")/lib.sh"
 TRACKS=${TRACKS:-100}
 JOBS=${JOBS:-$(nproc)}
 TRACK_SECONDS=${TRACK_SECONDS:-30}
+TRANSCODE=${TRANSCODE:-1}  # 0: only tags + loudness and the re-import
 
 bench_workdir
 lib="$work/lib"
@@ -63,9 +64,13 @@ secs() {  # secs CMD...: wall seconds of CMD
 
 f_loud=$(secs ffmpeg_loudness)
 r_loud=$(secs riff_import "$work/d1" --no-transcode)
-f_full=$(secs ffmpeg_full)
-r_full=$(secs riff_import "$work/d2")
-r_again=$(secs riff_import "$work/d2")
+if ((TRANSCODE)); then
+  f_full=$(secs ffmpeg_full)
+  r_full=$(secs riff_import "$work/d2")
+  r_again=$(secs riff_import "$work/d2")
+else
+  r_again=$(secs riff_import "$work/d1" --no-transcode)
+fi
 tail -n1 "$work/import.out"
 
 echo
@@ -74,6 +79,11 @@ echo "$TRACKS tracks of ${TRACK_SECONDS} s (half FLAC, half MP3), $JOBS files at
 printf '%-44s %10s %10s %8s\n' "" "ffmpeg s" "riffd s" "ratio"
 ratio() { awk -v r="$1" -v f="$2" 'BEGIN {printf "%.2fx", r / f}'; }
 printf '%-44s %10s %10s %8s\n' "tags + loudness (--no-transcode)" "$f_loud" "$r_loud" "$(ratio "$r_loud" "$f_loud")"
-printf '%-44s %10s %10s %8s\n' "+ AAC 96/160/320 faststart MP4" "$f_full" "$r_full" "$(ratio "$r_full" "$f_full")"
+if ((TRANSCODE)); then
+  printf '%-44s %10s %10s %8s\n' "+ AAC 96/160/320 faststart MP4" "$f_full" "$r_full" "$(ratio "$r_full" "$f_full")"
+fi
 printf '%-44s %10s %10s\n' "re-import, nothing changed" "-" "$r_again"
-awk -v n="$TRACKS" -v r="$r_full" 'BEGIN {printf "riffd: %.1f tracks/s with transcoding\n", n / r}'
+awk -v n="$TRACKS" -v r="$r_loud" 'BEGIN {printf "riffd: %.1f tracks/s without transcoding\n", n / r}'
+if ((TRANSCODE)); then
+  awk -v n="$TRACKS" -v r="$r_full" 'BEGIN {printf "riffd: %.1f tracks/s with transcoding\n", n / r}'
+fi

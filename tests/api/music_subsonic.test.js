@@ -333,7 +333,7 @@ describe('streaming rules on /api/v1', () => {
     expectStatus(r, 200);
     assert.equal(r.json.counted, false);
     r = await listener.post('/api/v1/plays', { json: { track_id: long, ms_played: 30_000 } });
-    assert.deepEqual(r.json, { counted: true, play_count: 1 });
+    assert.deepEqual([r.json.counted, r.json.play_count], [true, 1]);
     r = await listener.post('/api/v1/plays', { json: { track_id: short, ms_played: 6_000 } });
     assert.equal(r.json.counted, true, 'the end of a short track counts');
     r = await listener.post('/api/v1/plays', { json: { track_id: short, ms_played: 2_000 } });

@@ -211,9 +211,11 @@ describe('accounts in the browser', () => {
         assert.equal(r.json.state, 'requested');
         await page.reload();
         const requests = page.getByRole('list', { name: 'Follow requests' });
-        await requests.getByText(fan.handle).first().waitFor();
+        // The row shows the name and the @handle; the name alone is the exact match.
+        const row = requests.getByText(fan.handle, { exact: true });
+        await row.waitFor();
         await requests.getByRole('button', { name: 'Approve' }).click();
-        await requests.getByText(fan.handle).waitFor({ state: 'detached' });
+        await row.waitFor({ state: 'detached' });
         await expectEventually(async () => (await fan.profile(owner)).json.viewer.following === true);
       });
     } finally {

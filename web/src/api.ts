@@ -51,12 +51,29 @@ export interface UserSummary {
   is_private: boolean;
 }
 
-export type NotificationKind = 'follow' | 'follow_request' | 'follow_accepted';
+/** Notices about an order; `subject_id` is the order. */
+export type OrderNotificationKind =
+  | 'order_placed'
+  | 'order_to_ship'
+  | 'order_paid'
+  | 'order_shipped'
+  | 'order_delivered'
+  | 'order_cancelled'
+  | 'return_requested'
+  | 'return_approved'
+  | 'return_rejected'
+  | 'commission_earned'
+  | 'commission_reversed';
+
+export type NotificationKind = 'follow' | 'follow_request' | 'follow_accepted' | OrderNotificationKind;
 
 export interface Notification {
   id: string;
   kind: NotificationKind;
-  actor: UserSummary;
+  /** Who caused it; null for system notices (a payment confirmed, a commission). */
+  actor: UserSummary | null;
+  /** What it is about (an order for the order kinds). */
+  subject_id?: string;
   created_at: string;
   read: boolean;
 }
@@ -227,6 +244,8 @@ interface RequestOptions {
   contentType?: string;
   query?: Record<string, string | number | null | undefined>;
   signal?: AbortSignal;
+  /** Extra request headers (Idempotency-Key, ...). */
+  headers?: Record<string, string>;
 }
 
 const API = '/api/v1';
@@ -242,7 +261,7 @@ export async function request<T>(method: Method, path: string, opts: RequestOpti
     if (s) url += (url.includes('?') ? '&' : '?') + s;
   }
 
-  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', ...opts.headers };
   let body: BodyInit | undefined;
   if (opts.json !== undefined) {
     headers['Content-Type'] = 'application/json';

@@ -1,4 +1,9 @@
+import { AdsManager } from './ads/AdsManager';
 import { BottomNav } from './components/BottomNav';
+import { PlayerBar } from './music/PlayerBar';
+import { musicRoute } from './music/routes';
+import { pause as pauseMusic, player } from './music/player';
+import { useEffect } from 'preact/hooks';
 import { FollowList } from './pages/FollowList';
 import { Inbox } from './pages/Inbox';
 import { Login } from './pages/Login';
@@ -9,6 +14,7 @@ import { Profile } from './pages/Profile';
 import { RequireUser } from './pages/RequireUser';
 import { Settings } from './pages/Settings';
 import { Signup } from './pages/Signup';
+import { shopRoute } from './shop/routes';
 import { useLocation } from './router';
 import { useStore } from './store';
 import { toasts } from './toast';
@@ -38,7 +44,12 @@ function route(path: string) {
       return <RequireUser what="your inbox">{() => <Inbox />}</RequireUser>;
     case '/settings':
       return <RequireUser what="your settings">{(user) => <Settings user={user} />}</RequireUser>;
+    case '/ads':
+      return <RequireUser what="the ads manager">{(user) => <AdsManager user={user} />}</RequireUser>;
   }
+  if (p === '/music' || p.startsWith('/music/')) return musicRoute(p) ?? <NotFound />;
+  const shop = shopRoute(p);
+  if (shop) return shop;
   const v = /^\/(v|sound|tag)\/([^/]+)$/.exec(p);
   if (v) {
     const arg = decode(v[2]!);
@@ -60,8 +71,14 @@ export function App() {
   const { path } = useLocation();
   const p0 = path.length > 1 ? path.replace(/\/+$/, '') : path;
   const list = useStore(toasts);
+  const withPlayer = useStore(player).index >= 0;
+  const immersive = p0 === '/' || /^\/v\//.test(p0);
+  // Videos play their own sound: the music stops where they take the screen.
+  useEffect(() => {
+    if (immersive && player.get().playing) pauseMusic();
+  }, [immersive]);
   return (
-    <div class={`shell${p0 === '/' || /^\/v\//.test(p0) ? ' shell-immersive' : ''}`}>
+    <div class={`shell${immersive ? ' shell-immersive' : ''}${withPlayer && !immersive ? ' shell-player' : ''}`}>
       <main class="page" id="main">
         {route(path)}
       </main>
@@ -72,6 +89,7 @@ export function App() {
           </div>
         ))}
       </div>
+      {!immersive && <PlayerBar />}
       <BottomNav />
     </div>
   );

@@ -75,19 +75,20 @@ std::string_view file_extension(ImageType type) {
   return "bin";
 }
 
-AvatarFiles::AvatarFiles(std::filesystem::path media_dir) : media_dir_(std::move(media_dir)) {}
+AvatarFiles::AvatarFiles(std::filesystem::path media_dir, std::string folder)
+    : media_dir_(std::move(media_dir)), folder_(std::move(folder)) {}
 
 std::filesystem::path AvatarFiles::absolute(const std::string& relative_path) const {
   return media_dir_ / relative_path;
 }
 
-Result<std::string> AvatarFiles::write(Id user_id, ImageType type, std::string_view bytes) const {
-  const std::filesystem::path dir = media_dir_ / "avatars";
+Result<std::string> AvatarFiles::write(Id owner_id, ImageType type, std::string_view bytes) const {
+  const std::filesystem::path dir = media_dir_ / folder_;
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::internal(fmt::format("create {}: {}", dir.string(), ec.message()));
 
-  const std::string name = fmt::format("{}-{}.{}", user_id, random_hex(8), file_extension(type));
+  const std::string name = fmt::format("{}-{}.{}", owner_id, random_hex(8), file_extension(type));
   const std::filesystem::path final_path = dir / name;
   const std::filesystem::path temp_path = dir / ("." + name + ".tmp");
 
@@ -114,14 +115,14 @@ Result<std::string> AvatarFiles::write(Id user_id, ImageType type, std::string_v
     ::unlink(temp_path.c_str());
     return st;
   }
-  return "avatars/" + name;
+  return folder_ + "/" + name;
 }
 
 void AvatarFiles::remove(const std::string& relative_path) const {
-  // Only names write() could have made: one level under avatars/, no "..".
-  constexpr std::string_view kPrefix = "avatars/";
-  if (relative_path.rfind(kPrefix, 0) != 0) return;
-  std::string_view name = std::string_view(relative_path).substr(kPrefix.size());
+  // Only names write() could have made: one level under the folder, no "..".
+  const std::string prefix = folder_ + "/";
+  if (relative_path.rfind(prefix, 0) != 0) return;
+  std::string_view name = std::string_view(relative_path).substr(prefix.size());
   if (name.empty() || name.find('/') != std::string_view::npos ||
       name.find("..") != std::string_view::npos) {
     return;

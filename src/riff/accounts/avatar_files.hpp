@@ -1,7 +1,8 @@
 #pragma once
-// Avatar images on disk, under <media_dir>/avatars/. The server serves
-// <media_dir> at /media/, so a stored path "avatars/12-ab.png" is reachable as
-// /media/avatars/12-ab.png.
+// Avatar images on disk, under <media_dir>/avatars/ (or another folder of
+// <media_dir>: the shop module keeps logos and product images in shop/). The
+// server serves <media_dir> at /media/, so a stored path "avatars/12-ab.png"
+// is reachable as /media/avatars/12-ab.png.
 //
 // Files are written to a temporary name, flushed and renamed, so a reader
 // never sees half an image and a crash leaves at most a stray temp file.
@@ -30,18 +31,20 @@ std::string_view file_extension(ImageType type);
 
 class AvatarFiles {
  public:
-  explicit AvatarFiles(std::filesystem::path media_dir);
+  /// `folder`: one path segment under `media_dir`.
+  explicit AvatarFiles(std::filesystem::path media_dir, std::string folder = "avatars");
 
-  /// Writes `bytes` as a new avatar of `user_id`; returns its path relative
-  /// to the media directory ("avatars/<user>-<random>.<ext>").
-  Result<std::string> write(Id user_id, ImageType type, std::string_view bytes) const;
+  /// Writes `bytes` as a new image of `owner_id`; returns its path relative
+  /// to the media directory ("<folder>/<owner>-<random>.<ext>").
+  Result<std::string> write(Id owner_id, ImageType type, std::string_view bytes) const;
   /// Removes a file write() made. Best-effort: a missing file is fine, and a
-  /// path outside avatars/ is ignored.
+  /// path outside the folder is ignored.
   void remove(const std::string& relative_path) const;
   std::filesystem::path absolute(const std::string& relative_path) const;
 
  private:
   std::filesystem::path media_dir_;
+  std::string folder_;
 };
 
 }  // namespace riff::accounts

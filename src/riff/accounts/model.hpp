@@ -28,6 +28,7 @@ struct User {
   std::optional<std::string> avatar_path;  // relative to <data_dir>/media, e.g. "avatars/1-x.png"
   Role role = Role::kUser;
   bool is_private = false;
+  std::string country;  // ISO 3166-1 alpha-2 in upper case; empty = not given
   std::int64_t follower_count = 0;
   std::int64_t following_count = 0;
   std::int64_t created_at = 0;

@@ -24,6 +24,7 @@ json::object user_me_json(const User& u) {
       {"avatar_url", avatar_url(u.avatar_path)},
       {"role", role_name(u.role)},
       {"is_private", u.is_private},
+      {"country", u.country.empty() ? json::value(nullptr) : json::value(u.country)},
       {"follower_count", u.follower_count},
       {"following_count", u.following_count},
       {"created_at", to_rfc3339(u.created_at)},

@@ -125,6 +125,7 @@ Response signup(const RouteDeps& d, Request& req) {
   auto email = body.string("email", {.required = true});
   auto password = body.string("password", {.required = true});
   auto display_name = body.string("display_name", {});
+  auto country = body.string("country", {});
   if (handle) {
     if (auto e = handle_error(*handle)) body.fail("handle", *e);
   }
@@ -137,9 +138,13 @@ Response signup(const RouteDeps& d, Request& req) {
   if (display_name) {
     if (auto e = display_name_error(*display_name)) body.fail("display_name", *e);
   }
+  if (country) {
+    if (auto e = country_error(*country)) body.fail("country", *e);
+  }
   body.finish();
 
-  auto issued = d.accounts.signup({*handle, *email, *password, display_name}, client_of(req));
+  auto issued =
+      d.accounts.signup({*handle, *email, *password, display_name, country}, client_of(req));
   if (!issued && issued.status().code() == Code::kConflict) {
     net::Problem p = net::problem_from(issued.status());
     p.errors = taken_fields(issued.status());
@@ -182,6 +187,10 @@ Response patch_me(const RouteDeps& d, Request& req) {
   patch.display_name = body.string("display_name", {});
   patch.bio = body.string("bio", {});
   patch.is_private = body.boolean("is_private");
+  patch.country = body.string("country", {});
+  if (patch.country) {
+    if (auto e = country_error(*patch.country)) body.fail("country", *e);
+  }
   if (patch.display_name) {
     if (auto e = display_name_error(*patch.display_name)) body.fail("display_name", *e);
   }

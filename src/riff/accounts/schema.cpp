@@ -85,6 +85,11 @@ CREATE TABLE notifications (
 CREATE INDEX notifications_user ON notifications (user_id, id);
 CREATE INDEX notifications_unread ON notifications (user_id, id) WHERE read_at IS NULL)sql",
        std::nullopt},
+      // The listener's country (ISO 3166-1 alpha-2, '' = not given): riff
+      // Music serves only where it is enabled and where a track's rights allow.
+      {110, "accounts_user_country", R"sql(
+ALTER TABLE users ADD COLUMN country TEXT NOT NULL DEFAULT '')sql",
+       std::nullopt},
   };
 }
 

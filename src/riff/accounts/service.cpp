@@ -7,6 +7,7 @@
 #include "riff/accounts/store.hpp"
 #include "riff/accounts/tokens.hpp"
 #include "riff/accounts/validation.hpp"
+#include "riff/core/countries.hpp"
 
 namespace riff::accounts {
 namespace {
@@ -56,6 +57,9 @@ Status AccountService::validate_signup(const SignupInput& in) const {
   if (in.display_name) {
     if (auto e = display_name_error(*in.display_name)) errors.push_back({"/display_name", *e});
   }
+  if (in.country) {
+    if (auto e = country_error(*in.country)) errors.push_back({"/country", *e});
+  }
   if (!errors.empty()) return Status::invalid(std::move(errors));
   return Status::ok();
 }
@@ -95,6 +99,7 @@ Result<IssuedSession> AccountService::create(const SignupInput& in, Role role,
   u.handle = to_lower_ascii(in.handle);
   u.email = to_lower_ascii(in.email);
   u.display_name = in.display_name.value_or(in.handle);
+  u.country = normalize_country(in.country.value_or("")).value_or("");
   u.role = role;
   // Checked before the (slow) hash so that a taken name answers at once; the
   // unique constraints still decide when two sign-ups race.
@@ -259,6 +264,9 @@ Result<User> AccountService::update_profile(Id user_id, const ProfilePatch& patc
   if (patch.bio) {
     if (auto e = bio_error(*patch.bio)) errors.push_back({"/bio", *e});
   }
+  if (patch.country) {
+    if (auto e = country_error(*patch.country)) errors.push_back({"/country", *e});
+  }
   if (!errors.empty()) return Status::invalid(std::move(errors));
 
   std::vector<Notification> accepted;
@@ -269,8 +277,9 @@ Result<User> AccountService::update_profile(Id user_id, const ProfilePatch& patc
     if (patch.display_name) u.display_name = *patch.display_name;
     if (patch.bio) u.bio = *patch.bio;
     if (patch.is_private) u.is_private = *patch.is_private;
+    if (patch.country) u.country = normalize_country(*patch.country).value_or("");
     const std::int64_t now = clock_.now_ms();
-    RIFF_RETURN_IF_ERROR(store::update_profile(c, u.id, u.display_name, u.bio, u.is_private, now));
+    RIFF_RETURN_IF_ERROR(store::update_profile(c, u, now));
     if (was_private && !u.is_private) {
       // A public account has no gatekeeping: everyone who asked now follows.
       RIFF_ASSIGN_OR_RETURN(std::vector<Id> requesters, store::requesters_of(c, u.id));

@@ -37,6 +37,7 @@ struct SignupInput {
   std::string email;
   std::string password;
   std::optional<std::string> display_name;  // defaults to the handle as typed
+  std::optional<std::string> country;       // ISO 3166-1 alpha-2, any case; "" = none
 };
 
 /// Where a request came from, for throttling and the session record.
@@ -50,6 +51,7 @@ struct ProfilePatch {
   std::optional<std::string> display_name;
   std::optional<std::string> bio;
   std::optional<bool> is_private;
+  std::optional<std::string> country;  // ISO 3166-1 alpha-2, any case; "" clears it
 };
 
 /// The messages of a taken handle or email. A conflict from signup carries

@@ -42,6 +42,7 @@ User user_from_row(const db::Row& r, std::size_t i) {
   u.following_count = r.i64(i + 10);
   u.created_at = r.i64(i + 11);
   u.updated_at = r.i64(i + 12);
+  u.country = r.str(i + 13);
   return u;
 }
 
@@ -60,10 +61,10 @@ UserSummary summary_from_row(const db::Row& r, std::size_t i) {
 Status insert_user(db::Conn& c, const User& u) {
   return check(
       c.exec("INSERT INTO users (id, handle, email, password_hash, display_name, bio, avatar_path, "
-             "role, is_private, follower_count, following_count, created_at, updated_at) "
-             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, 0, $10, $10)",
+             "role, is_private, follower_count, following_count, created_at, updated_at, country) "
+             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, 0, $10, $10, $11)",
              {u.id, u.handle, u.email, u.password_hash, u.display_name, u.bio, u.avatar_path,
-              static_cast<int>(u.role), u.is_private, u.created_at}));
+              static_cast<int>(u.role), u.is_private, u.created_at, u.country}));
 }
 
 Result<std::optional<User>> user_by_id(db::Conn& c, Id id) {
@@ -96,12 +97,12 @@ Result<std::int64_t> count_users(db::Conn& c) {
   return (*rows)[0].i64(0);
 }
 
-Status update_profile(db::Conn& c, Id id, const std::string& display_name, const std::string& bio,
-                      bool is_private, std::int64_t now_ms) {
+Status update_profile(db::Conn& c, const User& u, std::int64_t now_ms) {
   return check(
-      c.exec("UPDATE users SET display_name = $2, bio = $3, is_private = $4, updated_at = $5 "
+      c.exec("UPDATE users SET display_name = $2, bio = $3, is_private = $4, country = $5, "
+             "updated_at = $6 "
              "WHERE id = $1",
-             {id, display_name, bio, is_private, now_ms}));
+             {u.id, u.display_name, u.bio, u.is_private, u.country, now_ms}));
 }
 
 Status set_avatar_path(db::Conn& c, Id id, const std::optional<std::string>& path,

@@ -36,8 +36,7 @@ Result<bool> handle_exists(db::Conn& c, std::string_view handle);
 Result<bool> email_exists(db::Conn& c, std::string_view email);
 Result<std::int64_t> count_users(db::Conn& c);
 
-Status update_profile(db::Conn& c, Id id, const std::string& display_name, const std::string& bio,
-                      bool is_private, std::int64_t now_ms);
+Status update_profile(db::Conn& c, const User& u, std::int64_t now_ms);
 Status set_avatar_path(db::Conn& c, Id id, const std::optional<std::string>& path,
                        std::int64_t now_ms);
 Status set_role(db::Conn& c, Id id, Role role, std::int64_t now_ms);
@@ -105,7 +104,7 @@ Result<std::vector<Edge>> edges(db::Conn& c, EdgeList list, Id owner, CursorKey 
 /// The column list read by user_from_row().
 inline constexpr std::string_view kUserColumns =
     "id, handle, email, password_hash, display_name, bio, avatar_path, role, is_private, "
-    "follower_count, following_count, created_at, updated_at";
+    "follower_count, following_count, created_at, updated_at, country";
 User user_from_row(const db::Row& r, std::size_t first = 0);
 /// Reads id, handle, display_name, avatar_path, is_private from `first` on.
 UserSummary summary_from_row(const db::Row& r, std::size_t first = 0);

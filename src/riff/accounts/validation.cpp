@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "riff/core/countries.hpp"
+
 namespace riff::accounts {
 namespace {
 
@@ -138,6 +140,11 @@ std::optional<std::string> display_name_error(std::string_view name) {
 
 std::optional<std::string> bio_error(std::string_view bio) {
   return text_error("bio", bio, 0, kBioMax, "\n\r\t");
+}
+
+std::optional<std::string> country_error(std::string_view country) {
+  if (country.empty() || normalize_country(country)) return std::nullopt;
+  return "must be an ISO 3166-1 alpha-2 country code such as \"IN\"";
 }
 
 }  // namespace riff::accounts

@@ -28,5 +28,7 @@ std::optional<std::string> password_error(std::string_view password);
 std::optional<std::string> display_name_error(std::string_view name);
 /// 0..160 code points of valid UTF-8; line breaks allowed, other controls not.
 std::optional<std::string> bio_error(std::string_view bio);
+/// Empty (no country) or an ISO 3166-1 alpha-2 code in any case.
+std::optional<std::string> country_error(std::string_view country);
 
 }  // namespace riff::accounts

@@ -24,16 +24,22 @@
 #include "riff/app/foryou_node.hpp"
 #include "riff/app/system_routes.hpp"
 #include "riff/core/clock.hpp"
+#include "riff/core/countries.hpp"
 #include "riff/core/ids.hpp"
 #include "riff/core/metrics.hpp"
 #include "riff/db/database.hpp"
 #include "riff/jobs/queue.hpp"
 #include "riff/jobs/schema.hpp"
 #include "riff/jobs/worker.hpp"
+#include "riff/ledger/module.hpp"
+#include "riff/ledger/schema.hpp"
+#include "riff/payments/module.hpp"
+#include "riff/payments/schema.hpp"
 #include "riff/music/charts_cli.hpp"
 #include "riff/music/import_cli.hpp"
 #include "riff/music/module.hpp"
 #include "riff/music/schema.hpp"
+#include "riff/music/song_sounds.hpp"
 #include "riff/net/rate_limiter.hpp"
 #include "riff/net/router.hpp"
 #include "riff/net/server.hpp"
@@ -42,6 +48,13 @@
 #include "riff/recs/events_schema.hpp"
 #include "riff/recs/ingest.hpp"
 #include "riff/recs/trending.hpp"
+#include "riff/ads/module.hpp"
+#include "riff/ads/schema.hpp"
+#include "riff/music/music_links.hpp"
+#include "riff/orders/module.hpp"
+#include "riff/orders/schema.hpp"
+#include "riff/shop/module.hpp"
+#include "riff/shop/schema.hpp"
 #include "riff/video/engagement_module.hpp"
 #include "riff/video/foryou_engine.hpp"
 #include "riff/video/foryou_routes.hpp"
@@ -93,6 +106,14 @@ struct App::Parts {
   std::unique_ptr<video::InterestService> interests;    // cold-start hashtags
   std::unique_ptr<video::EngagementModule> engagement;  // likes, comments, views, search, feeds
   std::unique_ptr<music::MusicModule> music;            // catalog, streaming, playlists, Subsonic
+  std::unique_ptr<ledger::LedgerModule> ledger;         // double-entry accounts, settlements, payouts
+  std::unique_ptr<payments::PaymentsModule> payments;   // the simulated gateway and its webhooks
+  // Webhook deliveries on threads of their own, never queued behind long transcodes.
+  std::unique_ptr<jobs::Worker> payments_worker;
+  std::unique_ptr<shop::ShopModule> shop;               // shops, catalogs, stock, product links
+  std::unique_ptr<music::MusicLinks> music_links;        // linked external music services
+  std::unique_ptr<orders::OrdersModule> orders;         // carts, checkout, orders, refunds
+  std::unique_ptr<ads::AdsModule> ads;                  // brand ads in For You
 };
 
 App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -111,6 +132,12 @@ static void on_stop_signal(int sig) {
   errno = saved;
 }
 
+/// Media work at once: media_jobs, or one per core when it is 0.
+static int media_jobs(const Config& config) {
+  return config.media_jobs > 0 ? config.media_jobs
+                               : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
 static std::vector<db::Migration> all_migrations() {
   std::vector<db::Migration> m = jobs::migrations();
   for (auto& x : accounts::migrations()) m.push_back(std::move(x));
@@ -118,6 +145,11 @@ static std::vector<db::Migration> all_migrations() {
   for (auto& x : video::engagement_migrations()) m.push_back(std::move(x));
   for (auto& x : recs::events_migrations()) m.push_back(std::move(x));
   for (auto& x : music::migrations()) m.push_back(std::move(x));
+  for (auto& x : ledger::migrations()) m.push_back(std::move(x));
+  for (auto& x : payments::migrations()) m.push_back(std::move(x));
+  for (auto& x : shop::migrations()) m.push_back(std::move(x));
+  for (auto& x : orders::migrations()) m.push_back(std::move(x));
+  for (auto& x : ads::migrations()) m.push_back(std::move(x));
   return m;
 }
 
@@ -233,12 +265,83 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   music::ChartOptions chart_options;
   chart_options.video_weight = config.chart_video_weight;
   chart_options.daily_play_cap = config.chart_plays_per_day;
-  auto music = music::MusicModule::create(
-      *p->db, *p->ids, p->clock,
-      {data / "music", data / "keys" / "app-passwords.key", chart_options});
+  music::MusicOptions music_options{data / "music", data / "keys" / "app-passwords.key",
+                                    chart_options};
+  music_options.public_url = config.public_url;
+  music_options.app_store_root_cert = config.app_store_root_cert;
+  music_options.app_store_bundle_id = config.app_store_bundle_id;
+  music_options.google_play_push_key = config.google_play_push_key;
+  music_options.google_play_audience = config.google_play_audience;
+  music_options.google_play_package = config.google_play_package;
+  music_options.offline_licence_days = config.offline_licence_days;
+  music_options.ad_every_tracks = config.ad_every_tracks;
+  music_options.probe = music::child_probe_runner("/proc/self/exe", limits);
+  auto countries = parse_country_list(config.music_countries);  // checked by the config
+  if (!countries) return countries.status().with_context("music.countries");
+  music_options.regions.countries = std::move(countries).value();
+  music_options.regions.default_country = config.music_default_country;
+  auto music = music::MusicModule::create(*p->db, *p->ids, p->clock, music_options);
   if (!music) return music.status().with_context("music");
   p->music = std::move(music).value();
   p->music->mount(p->router);
+  // Songs as sounds: catalog sounds link to their song; songs list their videos.
+  music::MusicModule* music_module = p->music.get();
+  p->sounds->set_song_lookup([music_module](std::optional<Id> viewer, Id track_id) {
+    return music::song_ref(*music_module, viewer, track_id);
+  });
+  // "Add to Music App" into services the listener linked (another Subsonic server).
+  auto links_key = music::AppPasswords::load_or_create_key(data / "keys" / "app-passwords.key");
+  if (!links_key) return links_key.status().with_context("music links");
+  net::ClientOptions link_http;
+  link_http.allow_private = config.music_links_allow_private;
+  p->music_links = std::make_unique<music::MusicLinks>(*p->db, *p->ids, p->clock, *links_key,
+                                                       link_http);
+  music::mount_song_routes(p->router, *p->music, *p->sounds, *p->music_links, config.public_url);
+  // Money: the ledger every movement posts into.
+  p->ledger = std::make_unique<ledger::LedgerModule>(*p->db, *p->ids, p->clock);
+  p->ledger->mount(p->router);
+  // Its reclaim pass also requeues other kinds' expired jobs: same hook as the main worker.
+  jobs::WorkerOptions payments_worker_options;
+  payments_worker_options.concurrency = 2;
+  payments_worker_options.after_reclaim = worker_options.after_reclaim;
+  p->payments_worker = std::make_unique<jobs::Worker>(*p->queue, payments_worker_options);
+  auto made_payments = payments::PaymentsModule::create(
+      *p->db, *p->ids, p->clock, *p->queue, *p->payments_worker, *p->ledger,
+      {config.payments_webhook_secret, data / "keys" / "payments-webhook.key",
+       config.payments_webhook_tolerance_seconds});
+  if (!made_payments) return made_payments.status().with_context("payments");
+  p->payments = std::move(made_payments).value();
+  p->payments->mount(p->router);
+  // Shops and catalogs; logos and product images under <data_dir>/media/shop.
+  p->shop = std::make_unique<shop::ShopModule>(
+      *p->db, *p->ids, p->clock,
+      shop::ShopOptions{data / "media", std::int64_t{config.attribution_window_days} * 86'400'000});
+  p->shop->mount(p->router);
+  // Carts, checkout and orders: jobs on the payments worker, payments booked from its webhooks.
+  orders::OrdersOptions orders_options;
+  orders_options.checkout.payment_timeout_ms = std::int64_t{config.payment_timeout_seconds} * 1000;
+  orders_options.checkout.platform_fee_bps = config.platform_fee_bps;
+  auto tax = orders::TaxTable::parse(config.tax_rates);
+  if (!tax) return tax.status().with_context("shop.tax_rates");
+  orders_options.checkout.tax = std::move(tax).value();
+  orders_options.lifecycle.settlement_delay_ms = std::int64_t{config.settlement_days} * 86'400'000;
+  orders_options.lifecycle.return_window_ms = std::int64_t{config.return_window_days} * 86'400'000;
+  orders_options.lifecycle.return_response_ms =
+      std::int64_t{config.return_response_days} * 86'400'000;
+  p->orders = std::make_unique<orders::OrdersModule>(
+      *p->db, *p->ids, p->clock, *p->queue, *p->payments_worker, *p->shop, *p->payments,
+      *p->ledger, *p->notifications, std::move(orders_options));
+  p->orders->mount(p->router);
+  // Brand ads: budgets funded by card, sponsored videos in For You.
+  ads::AdsModuleOptions ads_options;
+  ads_options.ads.every_n = config.ads_every_n;
+  ads_options.ads.frequency_cap = config.ads_frequency_cap;
+  ads_options.key_file = data / "keys" / "ads-token.key";
+  auto made_ads = ads::AdsModule::create(*p->db, *p->ids, p->clock, *p->payments, *p->ledger,
+                                         p->engagement->feed(), ads_options);
+  if (!made_ads) return made_ads.status().with_context("ads");
+  p->ads = std::move(made_ads).value();
+  p->ads->mount(p->router);
   return std::unique_ptr<App>(new App(std::move(p)));
 }
 
@@ -249,10 +352,7 @@ int App::import_music(const std::string& dir, bool transcode) {
   cmd.music_dir = fs::path(p.config.data_dir) / "music";
   cmd.transcode = transcode;
   cmd.sounds_dir = fs::path(p.config.data_dir) / "sounds";  // where SoundService keeps sound audio
-  // As many probes at once as media jobs (0 = one per core).
-  cmd.jobs = p.config.media_jobs > 0
-                 ? p.config.media_jobs
-                 : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  cmd.jobs = media_jobs(p.config);
   cmd.limits = {p.config.media_job_cpu_seconds, std::int64_t{p.config.media_job_memory_mb} << 20,
                 p.config.media_job_timeout_seconds};
   return music::run_import_command(*p.db, *p.ids, p.clock, cmd);
@@ -260,6 +360,12 @@ int App::import_music(const std::string& dir, bool transcode) {
 
 int App::music_charts(const std::string& week) {
   return music::run_charts_command(parts_->music->charts(), week);
+}
+
+int App::ledger_verify() { return ledger::run_verify_command(*parts_->ledger); }
+
+int App::ledger_balances(std::optional<Id> owner) {
+  return ledger::run_balances_command(*parts_->ledger, owner);
 }
 
 std::vector<std::string> App::route_table() const {
@@ -366,6 +472,9 @@ int App::serve() {
       }
       if (auto n = p.uploads->expire(); n && *n > 0)
         spdlog::info("housekeeping: expired {} uploads", *n);
+      // A safety net: checkout releases its own holds when an order times out.
+      if (auto n = p.shop->stock().expire_due(); n && *n > 0)
+        spdlog::info("housekeeping: released {} expired stock reservations", *n);
       compute_charts();
       lock.lock();
     }
@@ -392,15 +501,38 @@ int App::serve() {
         lock, std::chrono::seconds(p.config.trending_refresh_seconds), [&] { return stopping; }));
   });
 
+  // Ledger: settlements that fell due are posted (each exactly once, whichever node gets there).
+  std::thread settler([&] {
+    std::unique_lock lock(housekeeping_mu);
+    do {
+      lock.unlock();
+      if (auto n = p.ledger->settlements().settle_due(1000); !n) {
+        spdlog::warn("ledger: settling failed: {}", n.status().message());
+      } else if (*n > 0) {
+        spdlog::info("ledger: posted {} settlements", *n);
+      }
+      lock.lock();
+    } while (!housekeeping_cv.wait_for(
+        lock, std::chrono::seconds(p.config.ledger_settle_interval_seconds),
+        [&] { return stopping; }));
+  });
+
   // For You: learning and the model's snapshots or deltas (ForYouNode).
   p.foryou->start();
 
   p.worker->start();
+  p.payments_worker->start();
   // Demo videos are made and processed while the server already serves.
   std::unique_ptr<DemoVideoSeeder> demo_videos;
   if (seed_demo_videos) {
-    demo_videos = std::make_unique<DemoVideoSeeder>(
-        DemoVideoDeps{*p.accounts, *p.uploads, *p.videos, fs::temp_directory_path()});
+    const media::ChildLimits limits{p.config.media_job_cpu_seconds,
+                                    std::int64_t{p.config.media_job_memory_mb} << 20,
+                                    p.config.media_job_timeout_seconds};
+    demo_videos = std::make_unique<DemoVideoSeeder>(DemoVideoDeps{
+        *p.accounts, *p.uploads, *p.videos, fs::temp_directory_path(),
+        DemoMusicDeps{*p.db, *p.ids, p.clock, *p.accounts, *p.music,
+                      fs::path(p.config.data_dir) / "music", fs::path(p.config.data_dir) / "sounds",
+                      limits, media_jobs(p.config)}});
   }
   std::thread signal_thread([&server, signals] {
     // The one thread that takes the signals (the handler runs here, unless
@@ -425,7 +557,9 @@ int App::serve() {
   housekeeping_cv.notify_all();
   housekeeping.join();
   trending.join();
+  settler.join();
   p.foryou->stop();
+  p.payments_worker->stop();
   p.worker->stop();
   spdlog::info("stopped");
   return 0;

@@ -3,6 +3,9 @@
 // the database, services, routes and server from a Config.
 
 #include <memory>
+#include <optional>
+
+#include "riff/core/ids.hpp"
 
 #include "riff/core/config.hpp"
 #include "riff/core/status.hpp"
@@ -30,6 +33,12 @@ class App {
   /// `riffd music charts [--week YYYY-MM-DD]`: stores the ended weeks' charts,
   /// or recomputes one week and those after it (music/charts_cli.hpp).
   int music_charts(const std::string& week);
+
+  /// `riffd ledger verify`: checks every ledger invariant; 0 when all hold,
+  /// 1 on a violation (ledger/verify.hpp).
+  int ledger_verify();
+  /// `riffd ledger balances [--owner ID]`: every account's balance.
+  int ledger_balances(std::optional<Id> owner);
 
   /// Every route as "METHOD PATTERN", for `riffd routes` and the OpenAPI check.
   std::vector<std::string> route_table() const;

@@ -1,15 +1,9 @@
 #include "riff/app/demo_videos.hpp"
 
-#include <fcntl.h>
-#include <spawn.h>
 #include <spdlog/spdlog.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -17,10 +11,9 @@
 #include <vector>
 
 #include "riff/accounts/service.hpp"
+#include "riff/app/demo_media.hpp"
 #include "riff/video/service.hpp"
 #include "riff/video/uploads.hpp"
-
-extern char** environ;
 
 namespace riff::app {
 namespace {
@@ -40,11 +33,13 @@ struct DemoClip {
   const char* audio;  // a lavfi audio source graph
   int uses_sound_of = -1;  // index of the clip whose sound this one reuses
   int duet_of = -1;        // index of the clip this one duets
+  int uses_song = -1;      // index of the demo song (demo_music.hpp) it uses as its sound
 };
 
 // Commas inside an expression are escaped (\,) so lavfi does not read them as
-// filter separators. Five originals, two reuses of the first one's sound and
-// two duets; sources come before what builds on them.
+// filter separators. Five originals (four of them set to a demo song), two
+// reuses of the first one's sound and two duets; sources come before what
+// builds on them.
 const std::vector<DemoClip>& demo_clips() {
   static const std::vector<DemoClip> clips = {
       {"leo_beats", "new loop, free to use: tap the sound and make something #beats #producer",
@@ -52,18 +47,18 @@ const std::vector<DemoClip>& demo_clips() {
        "aevalsrc=0.25*sin(2*PI*t*110*pow(2\\,floor(mod(4*t\\,4))*4/12))"
        "+0.3*sin(2*PI*55*t)*exp(-10*mod(t\\,0.5)):s=44100"},
       {"maya.moves", "Friday choreo warm-up, duet me! #dance #fridaychoreo",
-       "testsrc2=size=540x960:rate=30,hue=h=140", "sine=frequency=660:beep_factor=4"},
+       "testsrc2=size=540x960:rate=30,hue=h=140", "sine=frequency=660:beep_factor=4", -1, -1, 3},
       {"ana.cooks", "15-second pasta, no regrets #recipe #food",
        "smptebars=size=540x960:rate=30,hue=h=200:s=1.3",
-       "aevalsrc=0.3*sin(2*PI*392*t)*(0.6+0.4*sin(2*PI*6*t)):s=44100"},
+       "aevalsrc=0.3*sin(2*PI*392*t)*(0.6+0.4*sin(2*PI*6*t)):s=44100", -1, -1, 0},
       {"kofi", "keepy-uppy record attempt, @maya.moves count for me #football #skills",
        "life=size=270x480:rate=15:mold=10:ratio=0.3:life_color=#ff6a3d:death_color=#1b0f3a,"
        "scale=540x960:flags=neighbor",
-       "aevalsrc=0.3*sin(2*PI*330*t)*mod(floor(8*t)\\,2):s=44100"},
+       "aevalsrc=0.3*sin(2*PI*330*t)*mod(floor(8*t)\\,2):s=44100", -1, -1, 7},
       {"sunrise.store", "fresh glazes out of the kiln this morning #ceramics #handmade",
        "cellauto=size=270x480:rate=30:rule=110,scale=540x960:flags=neighbor,"
        "lutrgb=r=negval*0.9:g=negval*0.6:b=negval*0.3",
-       "aevalsrc=0.2*sin(2*PI*196*t)+0.1*sin(2*PI*294*t):s=44100"},
+       "aevalsrc=0.2*sin(2*PI*196*t)+0.1*sin(2*PI*294*t):s=44100", -1, -1, 5},
       {"kofi", "dribbling to @leo_beats' loop #football #beats",
        "rgbtestsrc=size=540x960:rate=30,hue=H=2*PI*t/5", "sine=frequency=330", 0},
       {"ana.cooks", "plating to this beat from @leo_beats #recipe #beats",
@@ -77,77 +72,6 @@ const std::vector<DemoClip>& demo_clips() {
        -1, 3},
   };
   return clips;
-}
-
-/// A temp directory removed with everything in it when this goes away.
-class TempDir {
- public:
-  static Result<TempDir> make(const fs::path& parent) {
-    std::error_code ec;
-    fs::create_directories(parent, ec);
-    std::string templ = (parent / "demo-clips-XXXXXX").string();
-    if (::mkdtemp(templ.data()) == nullptr) {
-      return Status::unavailable("make a temp dir under " + parent.string() + ": " + std::strerror(errno));
-    }
-    return TempDir(templ);
-  }
-  TempDir(TempDir&& o) noexcept : path_(std::exchange(o.path_, {})) {}
-  TempDir& operator=(TempDir&& o) noexcept {
-    remove();
-    path_ = std::exchange(o.path_, {});
-    return *this;
-  }
-  ~TempDir() { remove(); }
-  const fs::path& path() const { return path_; }
-
- private:
-  explicit TempDir(fs::path p) : path_(std::move(p)) {}
-  void remove() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  fs::path path_;
-};
-
-/// Runs ffmpeg with `args`, its stderr into `log`. kUnavailable naming ffmpeg
-/// when the program is not on PATH.
-Status run_ffmpeg(const std::vector<std::string>& args, const fs::path& log) {
-  std::vector<char*> argv;
-  std::string program = "ffmpeg";
-  argv.push_back(program.data());
-  std::vector<std::string> owned = args;
-  for (auto& a : owned) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  posix_spawn_file_actions_t files;
-  posix_spawn_file_actions_init(&files);
-  posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&files, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&files, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  // The server blocks and ignores signals on its threads; ffmpeg gets the defaults.
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  for (int s : {SIGINT, SIGTERM, SIGPIPE}) sigaddset(&defaults, s);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = 0;
-  const int err = posix_spawnp(&pid, "ffmpeg", &files, &attr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&files);
-  posix_spawnattr_destroy(&attr);
-  if (err == ENOENT) return Status::unavailable("ffmpeg is not installed (not found on PATH)");
-  if (err != 0) return Status::unavailable(std::string("start ffmpeg: ") + std::strerror(err));
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::ok();
-  std::ifstream in(log);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (text.size() > 400) text = "..." + text.substr(text.size() - 400);
-  return Status::unavailable("ffmpeg failed: " + text);
 }
 
 /// A 5-second vertical clip with sound, as a phone would upload it.
@@ -235,7 +159,21 @@ Status DemoVideoSeeder::seed(ProgressBar& bar) {
     authors.push_back(u.id);
   }
 
-  RIFF_ASSIGN_OR_RETURN(TempDir dir, TempDir::make(deps_.scratch_dir));
+  // The songs first: four clips use them as their sound. Without them the
+  // clips keep their own audio.
+  std::vector<std::optional<Id>> songs(static_cast<std::size_t>(demo_song_count()));
+  if (deps_.music) {
+    auto seeded = seed_demo_music(*deps_.music, deps_.scratch_dir, bar, [this] { return pause(0); });
+    bar.finish();
+    if (seeded) {
+      songs = std::move(seeded).value();
+    } else {
+      spdlog::warn("demo songs skipped: {}", seeded.status().message());
+    }
+    if (!pause(0)) return Status::ok();
+  }
+
+  RIFF_ASSIGN_OR_RETURN(TempDir dir, TempDir::make(deps_.scratch_dir, "demo-clips-"));
   std::vector<fs::path> files;
   for (int i = 0; i < total; ++i) {
     bar.update("making demo clips", i, total);
@@ -272,6 +210,7 @@ Status DemoVideoSeeder::seed(ProgressBar& bar) {
       in.upload_id = upload;
       in.caption = c.caption;
       if (c.uses_sound_of >= 0) in.sound_id = sound_ids[c.uses_sound_of];
+      if (c.uses_song >= 0) in.sound_id = songs[c.uses_song];
       if (c.duet_of >= 0) in.duet_of = video_ids[c.duet_of];
       RIFF_ASSIGN_OR_RETURN(video::VideoCard card, deps_.videos.post(authors[i], in));
       video_ids[i] = card.video.id;

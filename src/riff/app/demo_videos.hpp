@@ -4,7 +4,9 @@
 // look and sound) and posted by the demo users through the same services an
 // upload takes (UploadService -> VideoService::post -> the pipeline's job
 // queue). Two of them reuse another demo video's sound and two are duets;
-// those are posted once their source is ready.
+// those are posted once their source is ready. Before them, with the music
+// module at hand, the demo songs are made and imported (demo_music.hpp) and
+// four clips take one of them as their sound.
 //
 // Seeding runs on its own thread while the server already serves, and draws
 // a progress bar on stderr ("processing demo videos [#####.....] 5/8",
@@ -15,9 +17,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <thread>
 
+#include "riff/app/demo_music.hpp"
 #include "riff/core/status.hpp"
 
 namespace riff::accounts {
@@ -51,6 +55,7 @@ struct DemoVideoDeps {
   video::UploadService& uploads;
   video::VideoService& videos;
   std::filesystem::path scratch_dir;  // clips are made in a temp dir below it
+  std::optional<DemoMusicDeps> music;  // the demo songs; none without
 };
 
 /// Seeds the demo videos on a background thread from construction; the

@@ -80,6 +80,17 @@ int main(int argc, char** argv) {
   music_charts->add_option("--week", chart_week, "the week's Friday, YYYY-MM-DD (UTC)");
   riff::add_config_flags(*music_charts, sources);
 
+  // Money: the ledger's invariants and balances.
+  auto* ledger = cli.add_subcommand("ledger", "Ledger commands");
+  ledger->require_subcommand(1);
+  auto* ledger_verify = ledger->add_subcommand(
+      "verify", "Check every ledger invariant; exit 1 when one is violated");
+  riff::add_config_flags(*ledger_verify, sources);
+  auto* ledger_balances = ledger->add_subcommand("balances", "Print every ledger account's balance");
+  std::int64_t balances_owner = -1;
+  ledger_balances->add_option("--owner", balances_owner, "only this owner's accounts (0: the platform's)");
+  riff::add_config_flags(*ledger_balances, sources);
+
   // For You offline evaluation: the body lives in recs/eval_recs.cpp.
   auto* eval_recs = cli.add_subcommand(
       "eval-recs", "Train the For You model on user-item lists and measure Recall@k / NDCG@k");
@@ -141,6 +152,11 @@ int main(int argc, char** argv) {
   if (!app) return fail(app.status());
   if (*music_import) return (*app)->import_music(import_dir, !no_transcode);
   if (*music_charts) return (*app)->music_charts(chart_week);
+  if (*ledger_verify) return (*app)->ledger_verify();
+  if (*ledger_balances) {
+    return (*app)->ledger_balances(balances_owner >= 0 ? std::optional<riff::Id>(balances_owner)
+                                                       : std::nullopt);
+  }
   if (*routes) {
     for (const auto& r : (*app)->route_table()) std::cout << r << "\n";
     return 0;

@@ -1,6 +1,7 @@
 #include "riff/core/config.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <toml++/toml.h>
 
 #include <charconv>
@@ -10,6 +11,7 @@
 #include <thread>
 
 #include "riff/core/config_cli.hpp"
+#include "riff/core/countries.hpp"
 
 namespace riff {
 namespace {
@@ -195,6 +197,88 @@ const std::vector<Key>& keys() {
       {"chart-plays-per-day", "music.chart_plays_per_day",
        "plays per listener per song per UTC day that count for the charts", false,
        int_key(&Config::chart_plays_per_day, 1, 1000)},
+      {"ledger-settle-interval-seconds", "ledger.settle_interval_seconds",
+       "how often due settlements are posted", false,
+       int_key(&Config::ledger_settle_interval_seconds, 1, 86'400)},
+      {"payments-webhook-secret", "payments.webhook_secret",
+       "the HMAC secret of payment webhooks (default: made once in data_dir/keys)", false,
+       str_key(&Config::payments_webhook_secret)},
+      {"payments-webhook-tolerance-seconds", "payments.webhook_tolerance_seconds",
+       "how far a webhook's signed timestamp may be from now", false,
+       int_key(&Config::payments_webhook_tolerance_seconds, 1, 86'400)},
+      {"app-store-root-cert", "music.app_store_root_cert",
+       "root certificate (PEM or DER file) App Store notification chains must end at", false,
+       str_key(&Config::app_store_root_cert)},
+      {"app-store-bundle-id", "music.app_store_bundle_id",
+       "the app's bundle id; App Store notifications for others are refused", false,
+       str_key(&Config::app_store_bundle_id)},
+      {"google-play-push-key", "music.google_play_push_key",
+       "public key or certificate (PEM file) that signs Google Play Pub/Sub push tokens", false,
+       str_key(&Config::google_play_push_key)},
+      {"google-play-audience", "music.google_play_audience",
+       "the audience Google Play Pub/Sub push tokens must carry", false,
+       str_key(&Config::google_play_audience)},
+      {"google-play-package", "music.google_play_package",
+       "the app's package name; Google Play notifications for others are refused", false,
+       str_key(&Config::google_play_package)},
+      {"music-links-allow-private", "music.links_allow_private",
+       "let listeners link Subsonic services on loopback or private addresses (tests, home servers"
+       " on a LAN); off, riff only calls public addresses",
+       false, bool_key(&Config::music_links_allow_private)},
+      {"offline-licence-days", "music.offline_licence_days",
+       "days an offline download licence lasts unless renewed", false,
+       int_key(&Config::offline_licence_days, 1, 365)},
+      {"ad-every-tracks", "music.ad_every_tracks",
+       "free listeners hear an audio ad after this many counted plays (0 = no ads)", false,
+       int_key(&Config::ad_every_tracks, 0, 100)},
+      {"attribution-window-days", "shop.attribution_window_days",
+       "days a creator's product tap can win the sale (last tap wins)", false,
+       int_key(&Config::attribution_window_days, 1, 90)},
+      {"payment-timeout-seconds", "shop.payment_timeout_seconds",
+       "how long a checkout may stay unpaid before its orders are cancelled", false,
+       int_key(&Config::payment_timeout_seconds, 1, 86'400)},
+      {"platform-fee-bps", "shop.platform_fee_bps",
+       "riff's fee on an order's goods after discounts, in basis points (500 = 5%)", false,
+       int_key(&Config::platform_fee_bps, 0, 5000)},
+      {"tax-rates", "shop.tax_rates",
+       "sales tax in basis points by country or country-region: \"US-CA:725,DE:1900\"", false,
+       str_key(&Config::tax_rates)},
+      {"settlement-days", "shop.settlement_days",
+       "days after delivery before sellers and creators can be paid out", false,
+       int_key(&Config::settlement_days, 0, 365)},
+      {"return-window-days", "shop.return_window_days",
+       "days after delivery before an order completes", false,
+       int_key(&Config::return_window_days, 0, 90)},
+      {"return-response-days", "shop.return_response_days",
+       "days a seller has to decide a return request before it is approved", false,
+       int_key(&Config::return_response_days, 0, 30)},
+      {"ads-every-n", "ads.every_n",
+       "For You shows at most one sponsored video per this many videos", false,
+       int_key(&Config::ads_every_n, 2, 1000)},
+      {"ads-frequency-cap", "ads.frequency_cap",
+       "impressions of one campaign per viewer per day", false,
+       int_key(&Config::ads_frequency_cap, 1, 1000)},
+      {"music-countries", "music.countries",
+       "ISO 3166-1 alpha-2 codes where riff Music is offered, comma-separated or a TOML array"
+       " (empty = everywhere)",
+       false,
+       [](Config& c, const std::string& v) {
+         RIFF_ASSIGN_OR_RETURN(std::vector<std::string> codes, parse_country_list(v));
+         c.music_countries = fmt::format("{}", fmt::join(codes, ","));
+         return Status::ok();
+       }},
+      {"music-default-country", "music.default_country",
+       "the country of anonymous listeners and of accounts that gave none (empty = none)", false,
+       [](Config& c, const std::string& v) {
+         if (v.empty()) {
+           c.music_default_country.clear();
+           return Status::ok();
+         }
+         auto norm = normalize_country(v);
+         if (!norm) return Status::invalid("", "expected an ISO 3166-1 alpha-2 code");
+         c.music_default_country = *norm;
+         return Status::ok();
+       }},
       {"log-level", "log.level", "debug, info, warn or error", false,
        [](Config& c, const std::string& v) {
          if (v != "debug" && v != "info" && v != "warn" && v != "error" && v != "trace") {
@@ -264,7 +348,10 @@ Result<Config> resolve_config(const ConfigSources& sources) {
         v = std::to_string(*i);
       else if (auto d = node.value_exact<double>())
         v = fmt::format("{}", *d);
-      else
+      else if (const auto* arr = node.as_array(); arr && arr->is_homogeneous<std::string>()) {
+        // A list of strings (music.countries = ["IN", "BR"]) as one comma-separated value.
+        for (const auto& item : *arr) v += (v.empty() ? "" : ",") + *item.value<std::string>();
+      } else
         return Status::invalid("/config",
                                "config file " + file + ": " + k.toml + " has an unsupported type");
       RIFF_RETURN_IF_ERROR(apply(c, k, v, "config file"));

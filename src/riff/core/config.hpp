@@ -63,6 +63,36 @@ struct Config {
   // [music]
   int chart_video_weight = 5;   // chart points per video made with a song (premium play = 1)
   int chart_plays_per_day = 3;  // counted plays per listener per song per UTC day
+  std::string music_countries;        // where riff Music is offered: "IN,ID,BR"; empty = everywhere
+  std::string music_default_country;  // region of anonymous listeners and accounts without one
+  std::string app_store_root_cert;   // PEM/DER root the App Store's x5c chains must end at
+  std::string app_store_bundle_id;   // when set, App Store notifications must name it
+  std::string google_play_push_key;  // PEM public key (or cert) signing Pub/Sub push JWTs
+  std::string google_play_audience;  // the `aud` those JWTs must carry
+  std::string google_play_package;   // when set, RTDN messages must name it
+  bool music_links_allow_private = false;  // linked Subsonic services may be on private addresses
+  int offline_licence_days = 30;     // how long an offline download licence lasts unless renewed
+  int ad_every_tracks = 3;           // free listeners hear an audio ad after this many counted plays (0 = off)
+
+  // [ledger]
+  int ledger_settle_interval_seconds = 60;  // how often due settlements are posted
+
+  // [payments]
+  std::string payments_webhook_secret;       // empty: made once in data_dir/keys
+  int payments_webhook_tolerance_seconds = 300;
+
+  // [shop]
+  int attribution_window_days = 7;    // a creator's product tap can win a sale this long
+  int payment_timeout_seconds = 1800; // unpaid orders are cancelled and their stock freed after this
+  int platform_fee_bps = 500;         // riff's fee on goods after discounts, in basis points
+  std::string tax_rates;              // "US-CA:725,DE:1900": sales tax by country or country-region
+  int settlement_days = 7;            // a seller's and creators' money becomes available this long after delivery
+  int return_window_days = 15;        // a delivered order completes when this has passed
+  int return_response_days = 2;
+
+  // [ads]
+  int ads_every_n = 5;                // at most one sponsored video per this many in For You
+  int ads_frequency_cap = 3;          // impressions of one campaign per viewer per day       // a seller's time to decide a return; then it is approved
 
   // [log]
   std::string log_level = "info";

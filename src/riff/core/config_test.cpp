@@ -88,6 +88,24 @@ TEST_F(ConfigTest, ForYouWeightsAndRoleTakeNumbersAndNamesOnly) {
   EXPECT_FALSE(resolve_config(role));
 }
 
+TEST_F(ConfigTest, MusicCountriesTakeATomlArrayOrACommaListOfIsoCodes) {
+  std::ofstream(file_)
+      << "[music]\ncountries = [\"in\", \"ID\", \"BR\"]\ndefault_country = \"br\"\n";
+  auto c = resolve_config({file_.string(), {}});
+  ASSERT_TRUE(c) << c.status().message();
+  EXPECT_EQ(c->music_countries, "BR,ID,IN");
+  EXPECT_EQ(c->music_default_country, "BR");
+
+  ConfigSources flags;
+  flags.flags.emplace_back("music-countries", "IN, XX");
+  auto bad = resolve_config(flags);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.status().message().find("music-countries"), std::string::npos);
+  ConfigSources dflt;
+  dflt.flags.emplace_back("music-default-country", "India");
+  EXPECT_FALSE(resolve_config(dflt));
+}
+
 TEST_F(ConfigTest, MalformedTomlIsAnError) {
   std::ofstream(file_) << "[server\nlisten=";
   auto c = resolve_config({file_.string(), {}});

@@ -58,7 +58,9 @@ struct ScratchDatabase {
 
   /// Drops the schema and the directory. `db` must be closed first.
   void close() {
-    if (admin) EXPECT_TRUE(admin->exec("DROP SCHEMA " + schema + " CASCADE").is_ok());
+    if (admin) {
+      EXPECT_TRUE(admin->exec("DROP SCHEMA " + schema + " CASCADE").is_ok());
+    }
     admin.reset();
     std::error_code ec;
     if (!dir.empty()) std::filesystem::remove_all(dir, ec);

@@ -209,6 +209,28 @@ TEST_P(JobQueueTest, WorkerRunsJobsConcurrentlyUpToItsLimitAndStopsCleanly) {
   EXPECT_EQ((*rows)[0].i64(0), 8);
 }
 
+TEST_P(JobQueueTest, WakeRunsANewJobAtOnceWithoutWaitingForThePoll) {
+  SystemClock real;
+  IdGenerator ids(real);
+  JobQueue q(*db_, ids, real, options());
+  std::atomic<int> done{0};
+  // A poll of ten minutes: only wake() can start the job within the test.
+  Worker w(q, {.concurrency = 2, .poll_ms = 600'000});
+  w.handle("t", [&](JobContext&) {
+    ++done;
+    return JobOutcome::done();
+  });
+  w.start();
+  // Let both threads find the queue empty and go idle, then enqueue and wake.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_TRUE(q.enqueue("t", "{}"));
+  w.wake();
+  for (int i = 0; i < 1000 && done < 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(done.load(), 1);
+  w.stop();
+}
+
 INSTANTIATE_TEST_SUITE_P(Db, JobQueueTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const ::testing::TestParamInfo<Backend>& i) {
                            return i.param == Backend::kSqlite ? "Sqlite" : "Postgres";

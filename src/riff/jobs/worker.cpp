@@ -42,6 +42,10 @@ void Worker::stop() {
 }
 
 void Worker::wake() {
+  {
+    std::lock_guard lock(mu_);
+    wake_pending_ = true;
+  }
   cv_.notify_all();
 }
 
@@ -55,8 +59,11 @@ void Worker::run_loop() {
     }
     if (worked) continue;
     std::unique_lock lock(mu_);
+    // The predicate must see the wake: a notify whose predicate is still
+    // false only puts the thread back to sleep until the poll timeout.
     cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms),
-                 [this] { return stopping_.load(); });
+                 [this] { return stopping_.load() || wake_pending_; });
+    wake_pending_ = false;
   }
 }
 

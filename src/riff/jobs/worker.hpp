@@ -90,6 +90,9 @@ class Worker {
   std::mutex mu_;
   std::condition_variable cv_;
   std::map<Id, Job> running_;  // guarded by mu_
+  // Set by wake(), cleared by the idle thread it wakes (guarded by mu_): a
+  // wake that comes while no thread is waiting yet is not lost.
+  bool wake_pending_ = false;
   std::atomic<std::int64_t> next_reclaim_ms_{
       0};  // steady-clock ms; reclaim is a write, so not on every poll
   bool started_ = false;

@@ -155,10 +155,13 @@ Status AppPasswords::revoke(Id user_id, Id id) {
   return Status::ok();
 }
 
-void AppPasswords::touch(Id id) {
+void AppPasswords::touch(Id id, std::optional<std::int64_t> last_used_at) {
+  // Clients authenticate every request: write the timestamp at most once a
+  // minute, or every request would queue for the database's write lock.
+  const std::int64_t now = clock_.now_ms();
+  if (last_used_at && now - *last_used_at < kTouchIntervalMs) return;
   // Best effort: a failed timestamp must not fail a login.
-  (void)db_.exec("UPDATE music_app_passwords SET last_used_at = $2 WHERE id = $1",
-                 {id, clock_.now_ms()});
+  (void)db_.exec("UPDATE music_app_passwords SET last_used_at = $2 WHERE id = $1", {id, now});
 }
 
 Result<SubsonicUser> AppPasswords::check_password(const std::string& handle,
@@ -166,12 +169,12 @@ Result<SubsonicUser> AppPasswords::check_password(const std::string& handle,
   const auto wrong = Status::unauthenticated("Wrong username or password.");
   RIFF_ASSIGN_OR_RETURN(
       db::Rows rows,
-      db_.query("SELECT a.id, u.id, u.handle FROM music_app_passwords a JOIN users u"
-                " ON u.id = a.user_id WHERE a.secret_hash = $1 AND a.revoked_at IS NULL"
+      db_.query("SELECT a.id, u.id, u.handle, a.last_used_at FROM music_app_passwords a JOIN"
+                " users u ON u.id = a.user_id WHERE a.secret_hash = $1 AND a.revoked_at IS NULL"
                 " AND u.handle = lower($2)",
                 {accounts::hash_session_token(password), handle}));
   if (rows.empty()) return wrong;
-  touch(rows[0].i64(0));
+  touch(rows[0].i64(0), rows[0].opt_i64(3));
   return SubsonicUser{rows[0].i64(1), rows[0].str(2)};
 }
 
@@ -180,13 +183,14 @@ Result<SubsonicUser> AppPasswords::check_token(const std::string& handle, const 
   const auto wrong = Status::unauthenticated("Wrong username or password.");
   RIFF_ASSIGN_OR_RETURN(
       db::Rows rows,
-      db_.query("SELECT a.id, u.id, u.handle, a.secret_box FROM music_app_passwords a JOIN users u"
-                " ON u.id = a.user_id WHERE u.handle = lower($1) AND a.revoked_at IS NULL",
+      db_.query("SELECT a.id, u.id, u.handle, a.secret_box, a.last_used_at FROM"
+                " music_app_passwords a JOIN users u ON u.id = a.user_id"
+                " WHERE u.handle = lower($1) AND a.revoked_at IS NULL",
                 {handle}));
   for (const auto& r : rows) {
     auto secret = open(r.str(3));
     if (secret && token_matches(*secret, salt, token)) {
-      touch(r.i64(0));
+      touch(r.i64(0), r.opt_i64(4));
       return SubsonicUser{r.i64(1), r.str(2)};
     }
   }
@@ -196,11 +200,11 @@ Result<SubsonicUser> AppPasswords::check_token(const std::string& handle, const 
 Result<SubsonicUser> AppPasswords::check_api_key(const std::string& key) {
   RIFF_ASSIGN_OR_RETURN(
       db::Rows rows,
-      db_.query("SELECT a.id, u.id, u.handle FROM music_app_passwords a JOIN users u"
-                " ON u.id = a.user_id WHERE a.secret_hash = $1 AND a.revoked_at IS NULL",
+      db_.query("SELECT a.id, u.id, u.handle, a.last_used_at FROM music_app_passwords a JOIN"
+                " users u ON u.id = a.user_id WHERE a.secret_hash = $1 AND a.revoked_at IS NULL",
                 {accounts::hash_session_token(key)}));
   if (rows.empty()) return Status::unauthenticated("Invalid API key.");
-  touch(rows[0].i64(0));
+  touch(rows[0].i64(0), rows[0].opt_i64(3));
   return SubsonicUser{rows[0].i64(1), rows[0].str(2)};
 }
 

@@ -52,6 +52,8 @@ enum class SubsonicAuthError {
 };
 
 inline constexpr int kMaxAppPasswordsPerUser = 20;
+/// last_used_at is written at most this often per app password.
+inline constexpr std::int64_t kTouchIntervalMs = 60'000;
 
 class AppPasswords {
  public:
@@ -77,7 +79,8 @@ class AppPasswords {
  private:
   std::string seal(const std::string& secret) const;
   std::optional<std::string> open(const std::string& box) const;
-  void touch(Id id);
+  /// Records a use, unless one was recorded in the last kTouchIntervalMs.
+  void touch(Id id, std::optional<std::int64_t> last_used_at);
 
   db::Database& db_;
   IdGenerator& ids_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "riff/db/text_search.hpp"
+
 namespace riff::music {
 namespace fs = std::filesystem;
 
@@ -18,19 +20,46 @@ constexpr std::string_view kTrackColumns =
     " t.play_count, t.created_at, (SELECT MIN(s.id) FROM sounds s WHERE s.catalog_track_id = t.id)"
     " FROM music_tracks t JOIN music_albums al ON al.id = t.album_id ";
 
-constexpr std::string_view kAlbumColumns =
-    "SELECT al.id, al.title, al.artist_id, ar.name, al.year, al.genre, al.cover_path, "
-    "al.loudness_lufs,"
-    " al.peak_dbtp, (SELECT COUNT(*) FROM music_tracks t WHERE t.album_id = al.id),"
-    " (SELECT COALESCE(SUM(t.duration_ms), 0) FROM music_tracks t WHERE t.album_id = al.id), "
-    "al.created_at,"
-    " (SELECT COALESCE(SUM(t.play_count), 0) FROM music_tracks t WHERE t.album_id = al.id)"
-    " FROM music_albums al JOIN music_artists ar ON ar.id = al.artist_id ";
+/// The rights condition on music_tracks `t` for `region`, with its
+/// country appended to `params` (nothing to bind when unrestricted).
+std::string rights(const Region& region, std::vector<db::Param>& params) {
+  if (region.unrestricted) return "1 = 1";
+  params.emplace_back(region.country);
+  return track_available_sql("t", static_cast<int>(params.size()));
+}
 
-constexpr std::string_view kArtistColumns =
-    "SELECT ar.id, ar.name, (SELECT COUNT(*) FROM music_albums al WHERE al.artist_id = ar.id),"
-    " (SELECT COUNT(*) FROM music_track_artists ta WHERE ta.artist_id = ar.id) FROM music_artists "
-    "ar ";
+/// Album columns; the counts and sums cover the tracks meeting `cond`.
+std::string album_columns(const std::string& cond) {
+  const std::string of_album = " FROM music_tracks t WHERE t.album_id = al.id AND " + cond + ")";
+  return "SELECT al.id, al.title, al.artist_id, ar.name, al.year, al.genre, al.cover_path, "
+         "al.loudness_lufs, al.peak_dbtp, (SELECT COUNT(*)" +
+         of_album + ", (SELECT COALESCE(SUM(t.duration_ms), 0)" + of_album +
+         ", al.created_at,"
+         " (SELECT COALESCE(SUM(t.play_count), 0)" +
+         of_album + " FROM music_albums al JOIN music_artists ar ON ar.id = al.artist_id ";
+}
+
+/// Artist columns; the counts cover the albums and tracks meeting `cond`.
+std::string artist_columns(const std::string& cond) {
+  return "SELECT ar.id, ar.name, (SELECT COUNT(*) FROM music_albums al WHERE al.artist_id = ar.id"
+         " AND EXISTS (SELECT 1 FROM music_tracks t WHERE t.album_id = al.id AND " +
+         cond +
+         ")),"
+         " (SELECT COUNT(*) FROM music_track_artists ta JOIN music_tracks t ON t.id = ta.track_id"
+         " WHERE ta.artist_id = ar.id AND " +
+         cond + ") FROM music_artists ar ";
+}
+
+/// True for albums (aliased `al`) with a track meeting `cond`.
+std::string album_has(const std::string& cond, const std::string& al = "al") {
+  return "EXISTS (SELECT 1 FROM music_tracks t WHERE t.album_id = " + al + ".id AND " + cond + ")";
+}
+
+/// True for artists (aliased `ar`) credited on a track meeting `cond`.
+std::string artist_has(const std::string& cond, const std::string& ar = "ar") {
+  return "EXISTS (SELECT 1 FROM music_track_artists ta JOIN music_tracks t ON t.id = ta.track_id"
+         " WHERE ta.artist_id = " + ar + ".id AND " + cond + ")";
+}
 
 std::optional<double> opt_f64(const db::Row& r, std::size_t i) {
   if (r.is_null(i)) return std::nullopt;
@@ -91,42 +120,53 @@ Artist artist_from(const db::Row& r) {
   return {r.i64(0), r.str(1), r.i64(2), r.i64(3)};
 }
 
-/// A LIKE pattern matching `text` anywhere; LIKE's wildcards in it match nothing special.
-std::string contains_pattern(const std::string& text) {
-  std::string out = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') continue;
-    out += c;
-  }
-  return out + "%";
-}
-
 }  // namespace
 
 Catalog::Catalog(db::Database& db, fs::path music_dir) : db_(db), dir_(std::move(music_dir)) {}
 
-Result<std::vector<Track>> Catalog::query_tracks(const std::string& where_order,
-                                                 const std::vector<db::Param>& params) {
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows, db_.query(std::string(kTrackColumns) + where_order, params));
+Result<std::vector<Track>> Catalog::query_tracks(const std::string& where, const std::string& order,
+                                                 std::vector<db::Param> params,
+                                                 const Region& region) {
+  const std::string cond = rights(region, params);
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
+                        db_.query(std::string(kTrackColumns) + "WHERE " + cond + " AND (" +
+                                      (where.empty() ? "1 = 1" : where) + ") " + order,
+                                  params));
   std::vector<Track> out;
   out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(track_from(r));
   return out;
 }
 
-Result<std::vector<Album>> Catalog::query_albums(const std::string& where_order,
-                                                 const std::vector<db::Param>& params) {
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows, db_.query(std::string(kAlbumColumns) + where_order, params));
+Result<std::vector<Album>> Catalog::query_albums(const std::string& where, const std::string& order,
+                                                 std::vector<db::Param> params,
+                                                 const Region& region) {
+  const std::string cond = rights(region, params);
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      db_.query(album_columns(cond) + "WHERE " + (region.unrestricted ? "1 = 1" : album_has(cond)) +
+                    " AND (" + (where.empty() ? "1 = 1" : where) + ") " + order,
+                params));
   std::vector<Album> out;
   out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(album_from(r));
   return out;
 }
 
-Result<Track> Catalog::track(Id id) {
-  RIFF_ASSIGN_OR_RETURN(auto list, query_tracks("WHERE t.id = $1", {id}));
+Status Catalog::unavailable_or_missing(const std::string& exists_sql, Id id,
+                                       const std::string& what) {
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows, db_.query(exists_sql, {id}));
+  if (rows.empty()) return Status::not_found("No such " + what + ".");
+  return Status::forbidden("This " + what + " is not available in your country.");
+}
+
+Result<Track> Catalog::track(Id id, const Region& region) {
+  RIFF_ASSIGN_OR_RETURN(auto list, query_tracks("t.id = $1", "", {id}, Region::anywhere()));
   if (list.empty()) return Status::not_found("No such track.");
   Track t = std::move(list.front());
+  if (Availability::track_verdict(region, t.territories) != Verdict::kAvailable) {
+    return Status::forbidden("This track is not available in your country.");
+  }
   RIFF_ASSIGN_OR_RETURN(
       db::Rows rows,
       db_.query("SELECT ar.id, ar.name FROM music_track_artists ta JOIN music_artists ar"
@@ -136,7 +176,7 @@ Result<Track> Catalog::track(Id id) {
   return t;
 }
 
-Result<std::vector<Track>> Catalog::tracks(const std::vector<Id>& ids) {
+Result<std::vector<Track>> Catalog::tracks(const std::vector<Id>& ids, const Region& region) {
   std::vector<Track> out;
   if (ids.empty()) return out;
   std::string in;
@@ -148,7 +188,7 @@ Result<std::vector<Track>> Catalog::tracks(const std::vector<Id>& ids) {
     in += (i ? ", $" : "$") + std::to_string(i + 1);
     params.emplace_back(unique[i]);
   }
-  RIFF_ASSIGN_OR_RETURN(auto found, query_tracks("WHERE t.id IN (" + in + ")", params));
+  RIFF_ASSIGN_OR_RETURN(auto found, query_tracks("t.id IN (" + in + ")", "", params, region));
   std::map<Id, Track> by_id;
   for (auto& t : found) by_id.emplace(t.id, std::move(t));
   for (Id id : ids) {
@@ -157,127 +197,188 @@ Result<std::vector<Track>> Catalog::tracks(const std::vector<Id>& ids) {
   return out;
 }
 
-Result<Album> Catalog::album(Id id) {
-  RIFF_ASSIGN_OR_RETURN(auto list, query_albums("WHERE al.id = $1", {id}));
-  if (list.empty()) return Status::not_found("No such album.");
+Result<Album> Catalog::album(Id id, const Region& region) {
+  RIFF_ASSIGN_OR_RETURN(auto list, query_albums("al.id = $1", "", {id}, region));
+  if (list.empty())
+    return unavailable_or_missing("SELECT 1 FROM music_albums WHERE id = $1", id, "album");
   return std::move(list.front());
 }
 
-Result<std::vector<Track>> Catalog::album_tracks(Id album_id) {
-  return query_tracks("WHERE t.album_id = $1 ORDER BY t.disc_no, t.track_no, t.title, t.id",
-                      {album_id});
+Result<std::vector<Track>> Catalog::album_tracks(Id album_id, const Region& region) {
+  return query_tracks("t.album_id = $1", "ORDER BY t.disc_no, t.track_no, t.title, t.id",
+                      {album_id}, region);
 }
 
-Result<Artist> Catalog::artist(Id id) {
+Result<Artist> Catalog::artist(Id id, const Region& region) {
+  std::vector<db::Param> params{id};
+  const std::string cond = rights(region, params);
   RIFF_ASSIGN_OR_RETURN(db::Rows rows,
-                        db_.query(std::string(kArtistColumns) + "WHERE ar.id = $1", {id}));
-  if (rows.empty()) return Status::not_found("No such artist.");
+                        db_.query(artist_columns(cond) + "WHERE ar.id = $1" +
+                                      (region.unrestricted ? "" : " AND " + artist_has(cond)),
+                                  params));
+  if (rows.empty())
+    return unavailable_or_missing("SELECT 1 FROM music_artists WHERE id = $1", id, "artist");
   return artist_from(rows[0]);
 }
 
-Result<std::vector<Album>> Catalog::artist_albums(Id artist_id) {
-  return query_albums("WHERE al.artist_id = $1 ORDER BY al.year, al.title, al.id", {artist_id});
+Result<std::vector<Album>> Catalog::artist_albums(Id artist_id, const Region& region) {
+  return query_albums("al.artist_id = $1", "ORDER BY al.year, al.title, al.id", {artist_id},
+                      region);
 }
 
-Result<std::vector<Artist>> Catalog::artists() {
+Result<std::vector<Artist>> Catalog::artists(const Region& region) {
+  std::vector<db::Param> params;
+  const std::string cond = rights(region, params);
   RIFF_ASSIGN_OR_RETURN(
       db::Rows rows,
-      db_.query(std::string(kArtistColumns) +
-                "WHERE EXISTS (SELECT 1 FROM music_track_artists ta WHERE ta.artist_id = ar.id)"
-                " OR EXISTS (SELECT 1 FROM music_albums al WHERE al.artist_id = ar.id)"
-                " ORDER BY ar.name_key, ar.id"));
+      db_.query(artist_columns(cond) + "WHERE " + artist_has(cond) +
+                    (region.unrestricted
+                         ? " OR EXISTS (SELECT 1 FROM music_albums al WHERE al.artist_id = ar.id)"
+                         : "") +
+                    " ORDER BY ar.name_key, ar.id",
+                params));
   std::vector<Artist> out;
   for (const auto& r : rows) out.push_back(artist_from(r));
   return out;
 }
 
-Result<std::vector<Album>> Catalog::albums(const AlbumListQuery& q) {
+Result<std::vector<Album>> Catalog::albums(const AlbumListQuery& q, const Region& region) {
   const int size = std::clamp(q.size, 1, 500);
   const int offset = std::max(0, q.offset);
   switch (q.order) {
     case AlbumOrder::kNewest:
-      return query_albums("ORDER BY al.created_at DESC, al.id DESC LIMIT $1 OFFSET $2",
-                          {size, offset});
+      return query_albums("", "ORDER BY al.created_at DESC, al.id DESC LIMIT $1 OFFSET $2",
+                          {size, offset}, region);
     case AlbumOrder::kByName:
-      return query_albums("ORDER BY lower(al.title), al.id LIMIT $1 OFFSET $2", {size, offset});
+      return query_albums("", "ORDER BY lower(al.title), al.id LIMIT $1 OFFSET $2", {size, offset},
+                          region);
     case AlbumOrder::kByArtist:
-      return query_albums("ORDER BY ar.name_key, lower(al.title), al.id LIMIT $1 OFFSET $2",
-                          {size, offset});
+      return query_albums("", "ORDER BY ar.name_key, lower(al.title), al.id LIMIT $1 OFFSET $2",
+                          {size, offset}, region);
     case AlbumOrder::kRandom:
-      return query_albums("ORDER BY RANDOM() LIMIT $1 OFFSET $2", {size, offset});
+      return query_albums("", "ORDER BY RANDOM() LIMIT $1 OFFSET $2", {size, offset}, region);
     case AlbumOrder::kFrequent:
-      return query_albums(
-          "ORDER BY (SELECT COALESCE(SUM(t.play_count), 0) FROM music_tracks t WHERE t.album_id = "
-          "al.id) DESC,"
-          " al.id LIMIT $1 OFFSET $2",
-          {size, offset});
+      return query_albums("",
+                          "ORDER BY (SELECT COALESCE(SUM(t.play_count), 0) FROM music_tracks t"
+                          " WHERE t.album_id = al.id) DESC, al.id LIMIT $1 OFFSET $2",
+                          {size, offset}, region);
     case AlbumOrder::kByYear: {
       const auto lo = std::min(q.from_year, q.to_year), hi = std::max(q.from_year, q.to_year);
-      return query_albums(std::string("WHERE al.year >= $1 AND al.year <= $2 ORDER BY al.year ") +
+      return query_albums("al.year >= $1 AND al.year <= $2",
+                          std::string("ORDER BY al.year ") +
                               (q.from_year > q.to_year ? "DESC" : "ASC") +
                               ", al.id LIMIT $3 OFFSET $4",
-                          {lo, hi, size, offset});
+                          {lo, hi, size, offset}, region);
     }
     case AlbumOrder::kByGenre:
-      return query_albums(
-          "WHERE lower(al.genre) = lower($1) ORDER BY lower(al.title), al.id LIMIT $2 OFFSET $3",
-          {q.genre, size, offset});
+      return query_albums("lower(al.genre) = lower($1)",
+                          "ORDER BY lower(al.title), al.id LIMIT $2 OFFSET $3",
+                          {q.genre, size, offset}, region);
   }
   return Status::invalid("/type", "unknown order");
 }
 
 Result<std::vector<Track>> Catalog::random_tracks(int size, const std::string& genre,
-                                                  std::int64_t from_year, std::int64_t to_year) {
+                                                  std::int64_t from_year, std::int64_t to_year,
+                                                  const Region& region) {
   size = std::clamp(size, 1, 500);
   return query_tracks(
-      "WHERE (CAST($1 AS TEXT) = '' OR lower(t.genre) = lower($1)) AND (CAST($2 AS BIGINT) = 0 OR "
-      "t.year >= $2)"
-      " AND (CAST($3 AS BIGINT) = 0 OR t.year <= $3) ORDER BY RANDOM() LIMIT $4",
-      {genre, from_year, to_year, size});
+      "(CAST($1 AS TEXT) = '' OR lower(t.genre) = lower($1)) AND (CAST($2 AS BIGINT) = 0 OR "
+      "t.year >= $2) AND (CAST($3 AS BIGINT) = 0 OR t.year <= $3)",
+      "ORDER BY RANDOM() LIMIT $4", {genre, from_year, to_year, size}, region);
 }
 
-Result<SearchResult> Catalog::search(const SearchQuery& q) {
-  const std::string pattern = contains_pattern(q.text);
+Result<SearchResult> Catalog::search(const SearchQuery& q, const Region& region) {
+  const std::vector<std::string> words = db::search_words(q.text);
+  const bool everything = words.empty() && q.text.find_first_not_of(" \t") == std::string::npos;
+  if (words.empty() && !everything) return SearchResult{};  // only punctuation
+  const bool pg = db_.dialect() == db::Dialect::kPostgres;
+  const std::string match = db::prefix_query(db_.dialect(), words);
+  // The ids of one page of matches available in the region (`allowed`, a
+  // condition on `x`), in `order`: the page is chosen over the bare rows and
+  // only its items get their columns (counts, the sound...).
+  // `$1` is the engine's query text; `also` adds matches, as a SELECT of ids
+  // (SQLite: a UNION keeps the FTS lookup an index search, where an OR would
+  // scan the table) and as a condition on `x` (PostgreSQL).
+  auto page_of = [&](const char* table, const char* fts, const char* order, int limit_param,
+                     const std::string& allowed, const std::string& also_ids = {},
+                     const std::string& also_cond = {}) {
+    std::string cond;
+    if (everything) {
+      // Every row; the parameters still appear so both engines type them.
+      cond = "(CAST($1 AS TEXT) = CAST($1 AS TEXT)" + also_cond + ")";
+    } else if (pg) {
+      cond = "(x.search_tsv @@ to_tsquery('simple', $1)" + also_cond + ")";
+    } else {
+      cond = std::string("x.id IN (SELECT rowid FROM ") + fts + " WHERE " + fts + " MATCH $1" +
+             also_ids + ")";
+    }
+    return std::string("IN (SELECT x.id FROM ") + table + " x WHERE " + cond + " AND " +
+           allowed + " ORDER BY " + order + ", x.id LIMIT $" + std::to_string(limit_param) +
+           " OFFSET $" + std::to_string(limit_param + 1) + ")";
+  };
   SearchResult out;
   if (q.artist_count > 0) {
+    std::vector<db::Param> params{match, std::min(q.artist_count, 500),
+                                  std::max(0, q.artist_offset)};
+    const std::string cond = rights(region, params);
+    const std::string allowed = region.unrestricted ? "1 = 1" : artist_has(cond, "x");
     RIFF_ASSIGN_OR_RETURN(
         db::Rows rows,
-        db_.query(std::string(kArtistColumns) +
-                      "WHERE lower(ar.name) LIKE lower($1) ORDER BY ar.name_key, ar.id"
-                      " LIMIT $2 OFFSET $3",
-                  {pattern, std::min(q.artist_count, 500), std::max(0, q.artist_offset)}));
+        db_.query(artist_columns(cond) + "WHERE ar.id " +
+                      page_of("music_artists", "music_artist_fts", "x.name_key", 2, allowed) +
+                      " ORDER BY ar.name_key, ar.id",
+                  params));
     for (const auto& r : rows) out.artists.push_back(artist_from(r));
   }
   if (q.album_count > 0) {
+    // query_albums binds the region's country after the three parameters.
+    const std::string allowed =
+        region.unrestricted ? "1 = 1" : album_has(track_available_sql("t", 4), "x");
     RIFF_ASSIGN_OR_RETURN(
         out.albums,
-        query_albums("WHERE lower(al.title) LIKE lower($1) OR lower(ar.name) LIKE"
-                     " lower($1) ORDER BY lower(al.title), al.id LIMIT $2 OFFSET $3",
-                     {pattern, std::min(q.album_count, 500), std::max(0, q.album_offset)}));
+        query_albums(
+            "al.id " + page_of("music_albums", "music_album_fts", "lower(x.title)", 2, allowed),
+            "ORDER BY lower(al.title), al.id",
+            {match, std::min(q.album_count, 500), std::max(0, q.album_offset)}, region));
   }
   if (q.track_count > 0) {
+    // An ISRC finds its track too (clients look songs up by it). query_tracks
+    // binds the region's country after the four parameters.
+    const std::string allowed = region.unrestricted ? "1 = 1" : track_available_sql("x", 5);
     RIFF_ASSIGN_OR_RETURN(
         out.tracks,
-        query_tracks("WHERE lower(t.title) LIKE lower($1) OR lower(t.artist_names) LIKE lower($1)"
-                     " OR lower(al.title) LIKE lower($1) OR t.isrc = upper($2)"
-                     " ORDER BY lower(t.title), t.id LIMIT $3 OFFSET $4",
-                     {pattern, q.text, std::min(q.track_count, 500), std::max(0, q.track_offset)}));
+        query_tracks("t.id " + page_of("music_tracks", "music_track_fts", "lower(x.title)", 3,
+                                       allowed,
+                                       " UNION SELECT id FROM music_tracks WHERE isrc = upper($2)",
+                                       " OR x.isrc = upper($2)"),
+                     "ORDER BY lower(t.title), t.id",
+                     {match, everything ? std::string("-") : q.text, std::min(q.track_count, 500),
+                      std::max(0, q.track_offset)},
+                     region));
   }
   return out;
 }
 
-Result<std::vector<Genre>> Catalog::genres() {
+Result<std::vector<Genre>> Catalog::genres(const Region& region) {
+  std::vector<db::Param> params;
+  const std::string cond = rights(region, params);
   RIFF_ASSIGN_OR_RETURN(
       db::Rows rows,
       db_.query("SELECT t.genre, COUNT(*), COUNT(DISTINCT t.album_id) FROM music_tracks t"
-                " WHERE t.genre <> '' GROUP BY t.genre ORDER BY t.genre"));
+                " WHERE t.genre <> '' AND " +
+                    cond + " GROUP BY t.genre ORDER BY t.genre",
+                params));
   std::vector<Genre> out;
   for (const auto& r : rows) out.push_back({r.str(0), r.i64(1), r.i64(2)});
   return out;
 }
 
-Result<std::int64_t> Catalog::track_count() {
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows, db_.query("SELECT COUNT(*) FROM music_tracks"));
+Result<std::int64_t> Catalog::track_count(const Region& region) {
+  std::vector<db::Param> params;
+  const std::string cond = rights(region, params);
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
+                        db_.query("SELECT COUNT(*) FROM music_tracks t WHERE " + cond, params));
   return rows[0].i64(0);
 }
 

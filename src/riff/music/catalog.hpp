@@ -3,6 +3,12 @@
 // and locating their files (streaming tiers, covers, sources). Writes
 // belong to the Importer.
 //
+// Every read takes the listener's Region and filters by availability.hpp's
+// rule in SQL. Region::anywhere() (the default) is for the server's own work;
+// anything shown to a listener passes their region. A single item that
+// exists but is not available there is kForbidden ("not available in your
+// country"), so routes can tell it from kNotFound.
+//
 // Thread-safe: holds no mutable state besides its dependencies.
 
 #include <filesystem>
@@ -12,6 +18,7 @@
 
 #include "riff/core/status.hpp"
 #include "riff/db/database.hpp"
+#include "riff/music/availability.hpp"
 #include "riff/music/model.hpp"
 
 namespace riff::music {
@@ -50,24 +57,27 @@ class Catalog {
   /// `music_dir` is <data_dir>/music, as the Importer lays it out.
   Catalog(db::Database& db, std::filesystem::path music_dir);
 
-  Result<Track> track(Id id);
-  /// The tracks among `ids` that exist, in the order of `ids`.
-  Result<std::vector<Track>> tracks(const std::vector<Id>& ids);
-  Result<Album> album(Id id);
+  Result<Track> track(Id id, const Region& region = Region::anywhere());
+  /// The tracks among `ids` that exist and are available, in the order of `ids`.
+  Result<std::vector<Track>> tracks(const std::vector<Id>& ids,
+                                    const Region& region = Region::anywhere());
+  Result<Album> album(Id id, const Region& region = Region::anywhere());
   /// An album's tracks by disc and track number.
-  Result<std::vector<Track>> album_tracks(Id album_id);
-  Result<Artist> artist(Id id);
+  Result<std::vector<Track>> album_tracks(Id album_id, const Region& region = Region::anywhere());
+  Result<Artist> artist(Id id, const Region& region = Region::anywhere());
   /// Albums whose album artist is `artist_id`, oldest first.
-  Result<std::vector<Album>> artist_albums(Id artist_id);
+  Result<std::vector<Album>> artist_albums(Id artist_id, const Region& region = Region::anywhere());
   /// Every artist with at least one track, by name.
-  Result<std::vector<Artist>> artists();
-  Result<std::vector<Album>> albums(const AlbumListQuery& q);
+  Result<std::vector<Artist>> artists(const Region& region = Region::anywhere());
+  Result<std::vector<Album>> albums(const AlbumListQuery& q,
+                                    const Region& region = Region::anywhere());
   /// Up to `size` random tracks, optionally of one genre and between years.
   Result<std::vector<Track>> random_tracks(int size, const std::string& genre,
-                                           std::int64_t from_year, std::int64_t to_year);
-  Result<SearchResult> search(const SearchQuery& q);
-  Result<std::vector<Genre>> genres();
-  Result<std::int64_t> track_count();
+                                           std::int64_t from_year, std::int64_t to_year,
+                                           const Region& region = Region::anywhere());
+  Result<SearchResult> search(const SearchQuery& q, const Region& region = Region::anywhere());
+  Result<std::vector<Genre>> genres(const Region& region = Region::anywhere());
+  Result<std::int64_t> track_count(const Region& region = Region::anywhere());
 
   /// <music_dir>/tracks/<id>/a<kbps>.m4a
   std::filesystem::path tier_path(Id track_id, int kbps) const;
@@ -79,10 +89,14 @@ class Catalog {
   Result<std::filesystem::path> source_path(Id track_id);
 
  private:
-  Result<std::vector<Track>> query_tracks(const std::string& where_order,
-                                          const std::vector<db::Param>& params);
-  Result<std::vector<Album>> query_albums(const std::string& where_order,
-                                          const std::vector<db::Param>& params);
+  /// Rows meeting `where` (may be empty) and the region's rights, then `order`
+  /// (ORDER BY / LIMIT); the region's country is bound after `params`.
+  Result<std::vector<Track>> query_tracks(const std::string& where, const std::string& order,
+                                          std::vector<db::Param> params, const Region& region);
+  Result<std::vector<Album>> query_albums(const std::string& where, const std::string& order,
+                                          std::vector<db::Param> params, const Region& region);
+  /// kNotFound when `exists_sql` finds no row for `id`, else kForbidden (not in the region).
+  Status unavailable_or_missing(const std::string& exists_sql, Id id, const std::string& what);
 
   db::Database& db_;
   std::filesystem::path dir_;

@@ -8,6 +8,7 @@
 
 #include "riff/core/clock.hpp"
 #include "riff/music/module.hpp"
+#include "riff/music/region_http.hpp"
 #include "riff/music/track_json.hpp"
 #include "riff/net/json.hpp"
 
@@ -31,13 +32,16 @@ std::optional<std::int64_t> day_param(const Request& req, std::string_view name)
 }
 
 /// Each row's `fields(row)` with its track rendered under "track" (one
-/// catalog read for all); rows whose track is gone are left out.
+/// catalog read for all); rows whose track is gone, or not available in the
+/// listener's region, are left out (positions keep their numbers).
 template <class Row, class Fields>
-json::array with_tracks(MusicModule& m, const std::vector<Row>& rows, Fields fields) {
+json::array with_tracks(MusicModule& m, const Request& req, const std::vector<Row>& rows,
+                        Fields fields) {
   std::vector<Id> ids;
   for (const auto& r : rows) ids.push_back(r.track_id);
   std::unordered_map<Id, json::object> tracks;
-  for (const auto& t : net::value_or_throw(m.catalog().tracks(ids))) tracks[t.id] = track_json(t);
+  for (const auto& t : net::value_or_throw(m.catalog().tracks(ids, listener_region(m, req))))
+    tracks[t.id] = track_json(t);
   json::array out;
   for (const auto& r : rows) {
     auto it = tracks.find(r.track_id);
@@ -75,8 +79,9 @@ json::object week_fields(std::int64_t week_start) {
           {"ends_at", to_rfc3339(week_start + kWeekMs - 1)}};
 }
 
-json::array record_list(MusicModule& m, const std::vector<RecordHolder>& holders) {
-  return with_tracks(m, holders, [](const RecordHolder& h) {
+json::array record_list(MusicModule& m, const Request& req,
+                        const std::vector<RecordHolder>& holders) {
+  return with_tracks(m, req, holders, [](const RecordHolder& h) {
     return json::object{{"weeks", h.weeks}};
   });
 }
@@ -100,7 +105,7 @@ void mount_chart_routes(net::Router& router, MusicModule& m) {
           throw HttpError(404, "not-found", "Not found", "No chart has been computed yet.");
         const auto entries = net::value_or_throw(m.charts().week(*week));
         json::object body = week_fields(*week);
-        body["items"] = with_tracks(m, entries, entry_fields);
+        body["items"] = with_tracks(m, req, entries, entry_fields);
         return net::json_response(200, body);
       },
       optional);
@@ -129,7 +134,7 @@ void mount_chart_routes(net::Router& router, MusicModule& m) {
       [&m](Request& req) {
         auto id = parse_id(req.param("id"));
         if (!id) throw HttpError(404, "not-found", "Not found", "No such item.");
-        const Track track = net::value_or_throw(m.catalog().track(*id));
+        const Track track = available_or_throw(m.catalog().track(*id, listener_region(m, req)));
         const auto history = net::value_or_throw(m.charts().history(*id));
         json::array items;
         for (const auto& e : history) {
@@ -154,10 +159,10 @@ void mount_chart_routes(net::Router& router, MusicModule& m) {
         const auto page = net::page_params(req, 10, 100);
         const auto r = net::value_or_throw(m.charts().records(page.limit));
         return net::json_response(
-            200,
-            json::object{{"most_weeks_at_number_one", record_list(m, r.most_weeks_at_number_one)},
-                         {"most_weeks_on_chart", record_list(m, r.most_weeks_on_chart)},
-                         {"longest_streak", record_list(m, r.longest_streak)}});
+            200, json::object{
+                     {"most_weeks_at_number_one", record_list(m, req, r.most_weeks_at_number_one)},
+                     {"most_weeks_on_chart", record_list(m, req, r.most_weeks_on_chart)},
+                     {"longest_streak", record_list(m, req, r.longest_streak)}});
       },
       optional);
 
@@ -168,7 +173,7 @@ void mount_chart_routes(net::Router& router, MusicModule& m) {
             day_param(req, "day").value_or(m.charts().now_ms() / kDayMs * kDayMs);
         const auto page = net::page_params(req, 50, 100);
         const auto entries = net::value_or_throw(m.charts().viral(day, page.limit));
-        json::array items = with_tracks(m, entries, [](const auto& e) {
+        json::array items = with_tracks(m, req, entries, [](const auto& e) {
           return json::object{{"position", e.position},
                               {"videos", e.videos},
                               {"views", e.views},

@@ -10,6 +10,7 @@
 
 #include "riff/accounts/schema.hpp"
 #include "riff/db/test_support.hpp"
+#include "riff/music/test_support.hpp"
 #include "riff/jobs/schema.hpp"
 #include "riff/music/schema.hpp"
 #include "riff/video/schema.hpp"
@@ -72,10 +73,7 @@ class ChartsTest : public ::testing::TestWithParam<Backend> {
     scratch_.open(GetParam(), "charts", 4);
     if (IsSkipped() || HasFatalFailure()) return;
     db_ = std::move(scratch_.db);
-    std::vector<db::Migration> m = jobs::migrations();
-    for (auto& x : accounts::migrations()) m.push_back(std::move(x));
-    for (auto& x : video::migrations()) m.push_back(std::move(x));
-    for (auto& x : migrations()) m.push_back(std::move(x));
+    std::vector<db::Migration> m = testing_support::music_test_migrations();
     Status st = db_->migrate(m);
     ASSERT_TRUE(st.is_ok()) << st.message();
     ASSERT_TRUE(db_->exec("INSERT INTO music_artists (id, name, name_key, created_at)"

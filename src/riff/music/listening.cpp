@@ -1,5 +1,9 @@
 #include "riff/music/listening.hpp"
 
+#include "riff/accounts/cursor.hpp"
+
+#include "riff/music/audio_ads.hpp"
+
 namespace riff::music {
 
 namespace {
@@ -24,26 +28,14 @@ bool counts_as_play(std::int64_t ms_played, std::int64_t duration_ms) {
   return duration_ms > 0 && ms_played >= duration_ms - kEndSlackMs;
 }
 
-Listening::Listening(db::Database& db, IdGenerator& ids, const Clock& clock, Catalog& catalog)
-    : db_(db), ids_(ids), clock_(clock), catalog_(catalog) {}
-
-Result<Plan> Listening::plan(Id user_id) {
-  RIFF_ASSIGN_OR_RETURN(
-      db::Rows rows,
-      db_.query("SELECT plan FROM music_subscriptions WHERE user_id = $1", {user_id}));
-  if (rows.empty()) return Plan::kFree;
-  return parse_plan(rows[0].str(0)).value_or(Plan::kFree);
-}
-
-Status Listening::set_plan(Id user_id, Plan plan) {
-  return db_
-      .exec(
-          "INSERT INTO music_subscriptions (user_id, plan, updated_at) VALUES ($1, $2, $3)"
-          " ON CONFLICT (user_id) DO UPDATE SET plan = excluded.plan, updated_at = "
-          "excluded.updated_at",
-          {user_id, plan_name(plan), clock_.now_ms()})
-      .status();
-}
+Listening::Listening(db::Database& db, IdGenerator& ids, const Clock& clock, Catalog& catalog,
+                     Subscriptions& subscriptions, int ad_every_tracks)
+    : db_(db),
+      ids_(ids),
+      clock_(clock),
+      catalog_(catalog),
+      subscriptions_(subscriptions),
+      ad_every_tracks_(ad_every_tracks) {}
 
 Result<StreamChoice> Listening::stream(Id user_id, Id track_id, int requested_kbps) {
   RIFF_ASSIGN_OR_RETURN(Track t, catalog_.track(track_id));
@@ -80,12 +72,14 @@ Result<PlayOutcome> Listening::record_play(Id user_id, Id track_id, std::int64_t
                                                  {track_id}));
     if (rows.empty()) return Status::not_found("No such track.");
     out.play_count = rows[0].i64(0);
-    return c
-        .exec(
-            "INSERT INTO music_plays (id, user_id, track_id, played_at, ms_played, plan, source)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            {ids_.next(), user_id, track_id, clock_.now_ms(), ms_played, plan_name(p), source})
-        .status();
+    const std::int64_t now = clock_.now_ms();
+    RIFF_RETURN_IF_ERROR(
+        c.exec("INSERT INTO music_plays (id, user_id, track_id, played_at, ms_played, plan, source)"
+               " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+               {ids_.next(), user_id, track_id, now, ms_played, plan_name(p), source})
+            .status());
+    RIFF_ASSIGN_OR_RETURN(out.ad_due, count_play_for_ads(c, user_id, p, ad_every_tracks_, now));
+    return Status::ok();
   });
   if (!st) return st;
   return out;
@@ -133,6 +127,34 @@ Result<Starred> Listening::starred(Id user_id) {
         .push_back(r.i64(1));
   }
   return out;
+}
+
+Result<Listening::RecentPage> Listening::recently_played(Id user_id, int limit,
+                                                        const std::optional<std::string>& cursor) {
+  // The cursor names the last row shown by (its latest play, track id).
+  accounts::CursorKey after = accounts::kFirstPage;
+  if (cursor) {
+    auto key = accounts::decode_cursor(*cursor);
+    if (!key) return Status::invalid("/cursor", "not a cursor of this list");
+    after = *key;
+  }
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      db_.query("SELECT track_id, MAX(played_at) FROM music_plays WHERE user_id = $1"
+                " GROUP BY track_id"
+                " HAVING MAX(played_at) < $2 OR (MAX(played_at) = $2 AND track_id < $3)"
+                " ORDER BY MAX(played_at) DESC, track_id DESC LIMIT $4",
+                {user_id, after.time, after.id, limit + 1}));
+  RecentPage page;
+  for (const auto& r : rows) {
+    if (page.items.size() == static_cast<std::size_t>(limit)) {
+      page.next_cursor =
+          accounts::encode_cursor({page.items.back().played_at, page.items.back().track_id});
+      break;
+    }
+    page.items.push_back({r.i64(0), r.i64(1)});
+  }
+  return page;
 }
 
 }  // namespace riff::music

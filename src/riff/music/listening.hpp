@@ -1,8 +1,8 @@
 #pragma once
 // Listening: who may hear what at which quality, and what was heard.
 //
-// - A listener's plan (free unless music_subscriptions says premium) caps
-//   the tier: a free listener never receives bytes above 160 kbit/s.
+// - A listener's plan (Subscriptions::effective_plan) caps the tier: a free listener never receives
+// bytes above 160 kbit/s.
 // - Plays count only when the listener reports them, at 30 seconds or the
 //   end of the track; a stream request never counts. Counted plays are kept
 //   (with the plan at the time) for the charts.
@@ -11,6 +11,7 @@
 // Thread-safe: holds no mutable state besides its dependencies.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@
 #include "riff/db/database.hpp"
 #include "riff/music/catalog.hpp"
 #include "riff/music/model.hpp"
+#include "riff/music/subscriptions.hpp"
 
 namespace riff::music {
 
@@ -39,6 +41,7 @@ struct StreamChoice {
 struct PlayOutcome {
   bool counted = false;
   std::int64_t play_count = 0;  // the track's, after this report
+  bool ad_due = false;          // a free listener is due an audio ad (audio_ads.hpp)
 };
 
 enum class StarKind { kTrack, kAlbum, kArtist };
@@ -49,10 +52,13 @@ struct Starred {
 
 class Listening {
  public:
-  Listening(db::Database& db, IdGenerator& ids, const Clock& clock, Catalog& catalog);
+  /// `ad_every_tracks`: a free listener is due an ad after this many
+  /// counted plays since their last heard one (0 = no ads).
+  Listening(db::Database& db, IdGenerator& ids, const Clock& clock, Catalog& catalog,
+            Subscriptions& subscriptions, int ad_every_tracks = 0);
 
-  Result<Plan> plan(Id user_id);
-  Status set_plan(Id user_id, Plan plan);
+  /// The listener's plan right now (Subscriptions::effective_plan).
+  Result<Plan> plan(Id user_id) { return subscriptions_.effective_plan(user_id); }
 
   /// The tier file `user_id` gets for `track_id` when asking for
   /// `requested_kbps` (0 = the best allowed). kNotFound for an unknown
@@ -64,7 +70,8 @@ class Listening {
   Result<std::vector<int>> allowed_tiers(Id user_id, Id track_id);
 
   /// Records a reported play; counts it by counts_as_play(). `source` says
-  /// where it came from ("api", "subsonic").
+  /// where it came from ("api", "subsonic"). A counted play of a free
+  /// listener also counts toward their next audio ad, in the same transaction.
   Result<PlayOutcome> report_play(Id user_id, Id track_id, std::int64_t ms_played,
                                   const std::string& source);
   /// A Subsonic scrobble submission: the client decided it was a play.
@@ -75,11 +82,26 @@ class Listening {
   Status unstar(Id user_id, StarKind kind, Id item_id);
   Result<Starred> starred(Id user_id);
 
+  /// One track a listener played, at its latest play.
+  struct RecentPlay {
+    Id track_id = 0;
+    std::int64_t played_at = 0;
+  };
+  struct RecentPage {
+    std::vector<RecentPlay> items;
+    std::optional<std::string> next_cursor;
+  };
+  /// The listener's counted plays, each track once at its latest play,
+  /// newest first.
+  Result<RecentPage> recently_played(Id user_id, int limit, const std::optional<std::string>& cursor);
+
  private:
   db::Database& db_;
   IdGenerator& ids_;
   const Clock& clock_;
   Catalog& catalog_;
+  Subscriptions& subscriptions_;
+  int ad_every_tracks_;
 };
 
 }  // namespace riff::music

@@ -6,9 +6,11 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
+#include <unordered_map>
 
 #include "riff/core/clock.hpp"
 #include "riff/music/module.hpp"
+#include "riff/music/region_http.hpp"
 #include "riff/music/track_json.hpp"
 #include "riff/net/file_response.hpp"
 #include "riff/net/json.hpp"
@@ -119,6 +121,9 @@ json::array array_of(const std::vector<T>& items, F f) {
   return out;
 }
 
+/// `tracks` are the playlist's tracks available to the viewer; each is
+/// rendered with its position in the stored list, and the others are only
+/// counted (hidden where the viewer's region has no rights to them).
 json::object playlist_json(const Playlist& p, const std::vector<Track>* tracks) {
   json::object o{
       {"id", id_to_string(p.id)},
@@ -130,7 +135,19 @@ json::object playlist_json(const Playlist& p, const std::vector<Track>* tracks) 
       {"duration_ms", p.duration_ms},
       {"created_at", to_rfc3339(p.created_at)},
       {"updated_at", to_rfc3339(p.updated_at)}};
-  if (tracks) o["tracks"] = array_of(*tracks, track_json);
+  if (!tracks) return o;
+  std::unordered_map<Id, const Track*> by_id;
+  for (const auto& t : *tracks) by_id.emplace(t.id, &t);
+  json::array items;
+  for (std::size_t i = 0; i < p.track_ids.size(); ++i) {
+    auto it = by_id.find(p.track_ids[i]);
+    if (it == by_id.end()) continue;
+    json::object t = track_json(*it->second);
+    t["position"] = static_cast<std::int64_t>(i);
+    items.push_back(std::move(t));
+  }
+  o["unavailable_count"] = static_cast<std::int64_t>(p.track_ids.size() - items.size());
+  o["tracks"] = std::move(items);
   return o;
 }
 
@@ -176,8 +193,9 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
   router.get(
       "/api/v1/tracks/{id}",
       [&m](Request& req) {
-        return net::json_response(200,
-                                  track_json(net::value_or_throw(m.catalog().track(path_id(req)))));
+        const Region region = listener_region(m, req);
+        return net::json_response(
+            200, track_json(available_or_throw(m.catalog().track(path_id(req), region))));
       },
       optional);
 
@@ -185,6 +203,7 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
       "/api/v1/tracks/{id}/stream",
       [&m](Request& req) {
         const Id id = path_id(req);
+        available_or_throw(m.catalog().track(id, listener_region(m, req)));
         int requested = 0;
         if (auto q = req.query("quality"); q && !q->empty()) {
           try {
@@ -212,6 +231,7 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
       [&m](Request& req) {
         const Id id = path_id(req);
         const std::string file(req.param("file"));
+        available_or_throw(m.catalog().track(id, listener_region(m, req)));
         const std::vector<int> allowed =
             net::value_or_throw(m.listening().allowed_tiers(req.principal->user_id, id));
         if (file == "master.m3u8") {
@@ -256,12 +276,49 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
       },
       required);
 
+  // Album lists for browsing: the newest or the most played, a page at a time.
+  router.get(
+      "/api/v1/albums",
+      [&m](Request& req) {
+        AlbumListQuery q;
+        const std::string order = req.query("order").value_or("newest");
+        if (order == "newest") {
+          q.order = AlbumOrder::kNewest;
+        } else if (order == "frequent") {
+          q.order = AlbumOrder::kFrequent;
+        } else {
+          net::ok_or_throw(Status::invalid("/order", "order is newest or frequent"));
+        }
+        const auto page = net::page_params(req, 20, 100);
+        if (page.cursor) {
+          try {
+            q.offset = std::stoi(*page.cursor);
+          } catch (const std::exception&) {
+            q.offset = -1;
+          }
+          if (q.offset < 0 || q.offset > 100'000)
+            throw HttpError(400, "validation", "Bad cursor", "Use the next_cursor of the last page.");
+        }
+        q.size = page.limit + 1;  // one more tells whether there is a next page
+        auto albums = net::value_or_throw(m.catalog().albums(q, listener_region(m, req)));
+        json::value next = nullptr;
+        if (static_cast<int>(albums.size()) > page.limit) {
+          albums.pop_back();
+          next = std::to_string(q.offset + page.limit);
+        }
+        return net::json_response(
+            200, json::object{{"items", array_of(albums, album_json)}, {"next_cursor", next}});
+      },
+      optional);
+
   router.get(
       "/api/v1/albums/{id}",
       [&m](Request& req) {
         const Id id = path_id(req);
-        json::object o = album_json(net::value_or_throw(m.catalog().album(id)));
-        o["tracks"] = array_of(net::value_or_throw(m.catalog().album_tracks(id)), track_json);
+        const Region region = listener_region(m, req);
+        json::object o = album_json(available_or_throw(m.catalog().album(id, region)));
+        o["tracks"] =
+            array_of(net::value_or_throw(m.catalog().album_tracks(id, region)), track_json);
         return net::json_response(200, o);
       },
       optional);
@@ -269,7 +326,9 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
   router.get(
       "/api/v1/albums/{id}/cover",
       [&m](Request& req) {
-        auto path = net::value_or_throw(m.catalog().cover_path(path_id(req)));
+        const Id id = path_id(req);
+        available_or_throw(m.catalog().album(id, listener_region(m, req)));
+        auto path = net::value_or_throw(m.catalog().cover_path(id));
         auto r = net::file_response(req, path.string(), "public, max-age=86400");
         if (!r) throw HttpError(404, "not-found", "Not found", "No cover.");
         r->headers.set("Content-Type", path.extension() == ".png" ? "image/png" : "image/jpeg");
@@ -281,8 +340,10 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
       "/api/v1/artists/{id}",
       [&m](Request& req) {
         const Id id = path_id(req);
-        json::object o = artist_json(net::value_or_throw(m.catalog().artist(id)));
-        o["albums"] = array_of(net::value_or_throw(m.catalog().artist_albums(id)), album_json);
+        const Region region = listener_region(m, req);
+        json::object o = artist_json(available_or_throw(m.catalog().artist(id, region)));
+        o["albums"] =
+            array_of(net::value_or_throw(m.catalog().artist_albums(id, region)), album_json);
         return net::json_response(200, o);
       },
       optional);
@@ -296,7 +357,7 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
           throw HttpError(400, "validation", "Query too long", "At most 200 bytes.");
         const int limit = net::page_params(req, 20, 100).limit;
         q.artist_count = q.album_count = q.track_count = limit;
-        SearchResult r = net::value_or_throw(m.catalog().search(q));
+        SearchResult r = net::value_or_throw(m.catalog().search(q, listener_region(m, req)));
         return net::json_response(200, json::object{{"artists", array_of(r.artists, artist_json)},
                                                     {"albums", array_of(r.albums, album_json)},
                                                     {"tracks", array_of(r.tracks, track_json)}});
@@ -310,10 +371,12 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
         auto track = body.id("track_id", true);
         auto ms = body.integer("ms_played", true, 0, 24LL * 3600 * 1000);
         body.finish();
+        available_or_throw(m.catalog().track(*track, listener_region(m, req)));
         PlayOutcome o = net::value_or_throw(
             m.listening().report_play(req.principal->user_id, *track, *ms, "api"));
         return net::json_response(
-            200, json::object{{"counted", o.counted}, {"play_count", o.play_count}});
+            200, json::object{
+                     {"counted", o.counted}, {"play_count", o.play_count}, {"ad_due", o.ad_due}});
       },
       required);
 
@@ -326,29 +389,37 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
       },
       required);
 
-  router.put(
-      "/api/v1/admin/music/plans/{handle}",
+  // Recently played: each track once, at its latest counted play, newest
+  // first; tracks no longer available in the listener's region are left out.
+  router.get(
+      "/api/v1/me/recently-played",
       [&m](Request& req) {
-        net::BodyReader body(req);
-        auto plan_text = body.string("plan", {.required = true, .max_len = 20});
-        std::optional<Plan> plan;
-        if (plan_text) {
-          plan = parse_plan(*plan_text);
-          if (!plan) body.fail("plan", "free or premium");
+        const auto page = net::page_params(req, 20, 100);
+        const auto recent = net::value_or_throw(
+            m.listening().recently_played(req.principal->user_id, page.limit, page.cursor));
+        std::vector<Id> ids;
+        for (const auto& p : recent.items) ids.push_back(p.track_id);
+        const auto tracks = net::value_or_throw(m.catalog().tracks(ids, listener_region(m, req)));
+        std::unordered_map<Id, const Track*> by_id;
+        for (const auto& t : tracks) by_id[t.id] = &t;
+        json::array items;
+        for (const auto& p : recent.items) {
+          auto it = by_id.find(p.track_id);
+          if (it == by_id.end()) continue;
+          items.push_back(json::object{{"track", track_json(*it->second)},
+                                       {"played_at", to_rfc3339(p.played_at)}});
         }
-        body.finish();
-        auto rows = net::value_or_throw(m.db().query(
-            "SELECT id FROM users WHERE handle = lower($1)", {std::string(req.param("handle"))}));
-        if (rows.empty()) throw HttpError(404, "not-found", "Not found", "No such user.");
-        net::ok_or_throw(m.listening().set_plan(rows[0].i64(0), *plan));
         return net::json_response(
-            200, json::object{{"plan", plan_name(*plan)}, {"max_quality", max_tier(*plan)}});
+            200, json::object{{"items", std::move(items)},
+                              {"next_cursor", recent.next_cursor ? json::value(*recent.next_cursor)
+                                                                 : json::value(nullptr)}});
       },
-      admin);
+      required);
 
   // Playlists: the same service as Subsonic's playlist methods.
-  auto full_playlist = [&m](const Playlist& p) {
-    const auto tracks = net::value_or_throw(m.catalog().tracks(p.track_ids));
+  auto full_playlist = [&m](const Request& req, const Playlist& p) {
+    const auto tracks =
+        net::value_or_throw(m.catalog().tracks(p.track_ids, listener_region(m, req)));
     return playlist_json(p, &tracks);
   };
   router.get(
@@ -377,7 +448,7 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
           e.is_public = true;
           p = net::value_or_throw(m.playlists().edit(req.principal->user_id, p.id, e));
         }
-        return net::json_response(201, full_playlist(p));
+        return net::json_response(201, full_playlist(req, p));
       },
       required);
   router.get(
@@ -385,7 +456,7 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
       [&m, full_playlist](Request& req) {
         const Id viewer = req.principal ? req.principal->user_id : 0;
         return net::json_response(
-            200, full_playlist(net::value_or_throw(m.playlists().get(viewer, path_id(req)))));
+            200, full_playlist(req, net::value_or_throw(m.playlists().get(viewer, path_id(req)))));
       },
       optional);
   router.patch(
@@ -409,8 +480,9 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
           }
         }
         body.finish();
-        return net::json_response(200, full_playlist(net::value_or_throw(m.playlists().edit(
-                                           req.principal->user_id, path_id(req), e))));
+        return net::json_response(
+            200, full_playlist(req, net::value_or_throw(m.playlists().edit(req.principal->user_id,
+                                                                           path_id(req), e))));
       },
       required);
   router.del(

@@ -149,6 +149,208 @@ CREATE TABLE music_chart_entries (
 );
 CREATE UNIQUE INDEX music_chart_entries_track ON music_chart_entries (track_id, week_start))sql",
        std::nullopt},
+      // Catalog search (db/text_search.hpp): every query word a prefix of a
+      // word of the artist's name; of the album's title or artist; of the
+      // track's title, artists or album title. SQLite: FTS5 tables kept by
+      // triggers, rowid = the item's id. PostgreSQL: tsvector columns kept
+      // by triggers (they read other tables, so they cannot be generated
+      // columns) with GIN indexes.
+      {405, "music_search", R"sql(
+CREATE VIRTUAL TABLE music_artist_fts USING fts5(name, tokenize = 'unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE music_album_fts USING fts5(title, artist, tokenize = 'unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE music_track_fts USING fts5(title, artists, album,
+  tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO music_artist_fts (rowid, name) SELECT id, name FROM music_artists;
+INSERT INTO music_album_fts (rowid, title, artist)
+  SELECT al.id, al.title, ar.name FROM music_albums al JOIN music_artists ar ON ar.id = al.artist_id;
+INSERT INTO music_track_fts (rowid, title, artists, album)
+  SELECT t.id, t.title, t.artist_names, al.title FROM music_tracks t
+  JOIN music_albums al ON al.id = t.album_id;
+CREATE TRIGGER music_artist_fts_insert AFTER INSERT ON music_artists BEGIN
+  INSERT INTO music_artist_fts (rowid, name) VALUES (new.id, new.name);
+END;
+CREATE TRIGGER music_artist_fts_update AFTER UPDATE OF name ON music_artists BEGIN
+  UPDATE music_artist_fts SET name = new.name WHERE rowid = new.id;
+  UPDATE music_album_fts SET artist = new.name
+    WHERE rowid IN (SELECT id FROM music_albums WHERE artist_id = new.id);
+END;
+CREATE TRIGGER music_artist_fts_delete AFTER DELETE ON music_artists BEGIN
+  DELETE FROM music_artist_fts WHERE rowid = old.id;
+END;
+CREATE TRIGGER music_album_fts_insert AFTER INSERT ON music_albums BEGIN
+  INSERT INTO music_album_fts (rowid, title, artist)
+    VALUES (new.id, new.title, (SELECT name FROM music_artists WHERE id = new.artist_id));
+END;
+CREATE TRIGGER music_album_fts_update AFTER UPDATE OF title, artist_id ON music_albums BEGIN
+  UPDATE music_album_fts SET title = new.title,
+    artist = (SELECT name FROM music_artists WHERE id = new.artist_id) WHERE rowid = new.id;
+  UPDATE music_track_fts SET album = new.title
+    WHERE rowid IN (SELECT id FROM music_tracks WHERE album_id = new.id);
+END;
+CREATE TRIGGER music_album_fts_delete AFTER DELETE ON music_albums BEGIN
+  DELETE FROM music_album_fts WHERE rowid = old.id;
+END;
+CREATE TRIGGER music_track_fts_insert AFTER INSERT ON music_tracks BEGIN
+  INSERT INTO music_track_fts (rowid, title, artists, album)
+    VALUES (new.id, new.title, new.artist_names, (SELECT title FROM music_albums WHERE id = new.album_id));
+END;
+CREATE TRIGGER music_track_fts_update AFTER UPDATE OF title, artist_names, album_id ON music_tracks BEGIN
+  UPDATE music_track_fts SET title = new.title, artists = new.artist_names,
+    album = (SELECT title FROM music_albums WHERE id = new.album_id) WHERE rowid = new.id;
+END;
+CREATE TRIGGER music_track_fts_delete AFTER DELETE ON music_tracks BEGIN
+  DELETE FROM music_track_fts WHERE rowid = old.id;
+END)sql",
+       R"sql(
+ALTER TABLE music_artists ADD COLUMN search_tsv tsvector;
+ALTER TABLE music_albums ADD COLUMN search_tsv tsvector;
+ALTER TABLE music_tracks ADD COLUMN search_tsv tsvector;
+-- PostgreSQL's parser reads "<Songs>" as a tag, "a/b" as a path and
+-- "x@y.z" as an email, and would index them whole or not at all: such
+-- characters split words, as in SQLite's unicode61 tokenizer.
+CREATE FUNCTION music_search_vector(t TEXT) RETURNS tsvector LANGUAGE sql IMMUTABLE AS $$
+  SELECT to_tsvector('simple', translate(t, '<>&/@.:\_-', '          '))
+$$;
+CREATE FUNCTION music_artist_search() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.search_tsv := music_search_vector(NEW.name);
+  RETURN NEW;
+END $$;
+CREATE FUNCTION music_album_search() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.search_tsv := music_search_vector(NEW.title || ' '
+    || COALESCE((SELECT name FROM music_artists WHERE id = NEW.artist_id), ''));
+  RETURN NEW;
+END $$;
+CREATE FUNCTION music_track_search() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.search_tsv := music_search_vector(NEW.title || ' ' || NEW.artist_names || ' '
+    || COALESCE((SELECT title FROM music_albums WHERE id = NEW.album_id), ''));
+  RETURN NEW;
+END $$;
+-- A renamed artist or album refreshes the rows that carry its name.
+CREATE FUNCTION music_artist_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE music_albums SET search_tsv = music_search_vector(title || ' ' || NEW.name)
+    WHERE artist_id = NEW.id;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION music_album_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE music_tracks SET search_tsv = music_search_vector(title || ' ' || artist_names || ' ' || NEW.title)
+    WHERE album_id = NEW.id;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER music_artists_search BEFORE INSERT OR UPDATE OF name ON music_artists
+  FOR EACH ROW EXECUTE FUNCTION music_artist_search();
+CREATE TRIGGER music_albums_search BEFORE INSERT OR UPDATE OF title, artist_id ON music_albums
+  FOR EACH ROW EXECUTE FUNCTION music_album_search();
+CREATE TRIGGER music_tracks_search BEFORE INSERT OR UPDATE OF title, artist_names, album_id ON music_tracks
+  FOR EACH ROW EXECUTE FUNCTION music_track_search();
+CREATE TRIGGER music_artists_renamed AFTER UPDATE OF name ON music_artists
+  FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION music_artist_renamed();
+CREATE TRIGGER music_albums_renamed AFTER UPDATE OF title ON music_albums
+  FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title) EXECUTE FUNCTION music_album_renamed();
+UPDATE music_artists SET name = name;
+UPDATE music_albums SET title = title;
+UPDATE music_tracks SET title = title;
+CREATE INDEX music_artists_search ON music_artists USING GIN (search_tsv);
+CREATE INDEX music_albums_search ON music_albums USING GIN (search_tsv);
+CREATE INDEX music_tracks_search ON music_tracks USING GIN (search_tsv))sql"},
+      // Subscriptions with periods (subscriptions.hpp). A row without a
+      // period end is an open-ended admin grant; rows from before periods
+      // existed keep their plan that way. Store accounts hold the token the
+      // apps pass to the stores; processed notifications de-duplicate them.
+      {410, "music_subscription_periods", R"sql(
+ALTER TABLE music_subscriptions ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+ALTER TABLE music_subscriptions ADD COLUMN source TEXT NOT NULL DEFAULT 'admin';
+ALTER TABLE music_subscriptions ADD COLUMN current_period_end BIGINT;
+ALTER TABLE music_subscriptions ADD COLUMN auto_renew INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE music_subscriptions ADD COLUMN original_transaction_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE music_subscriptions ADD COLUMN product_id TEXT NOT NULL DEFAULT '';
+UPDATE music_subscriptions SET status = 'expired' WHERE plan <> 'premium';
+CREATE INDEX music_subscriptions_transaction
+  ON music_subscriptions (source, original_transaction_id);
+CREATE TABLE music_store_accounts (
+  user_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  account_token TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE music_store_notifications (
+  source TEXT NOT NULL,
+  notification_id TEXT NOT NULL,
+  notification_type TEXT NOT NULL,
+  user_id BIGINT,
+  received_at BIGINT NOT NULL,
+  PRIMARY KEY (source, notification_id)
+))sql",
+       std::nullopt},
+      // Offline download licences (offline_licences.hpp): one per listener
+      // and track; usable while unexpired and the listener is premium.
+      {411, "music_offline_licences", R"sql(
+CREATE TABLE music_offline_licences (
+  id BIGINT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  track_id BIGINT NOT NULL REFERENCES music_tracks(id) ON DELETE CASCADE,
+  issued_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  kbps BIGINT NOT NULL,
+  UNIQUE (user_id, track_id)
+);
+CREATE INDEX music_offline_licences_user ON music_offline_licences (user_id, id))sql",
+       std::nullopt},
+      // Music services outside riff a listener linked for "Add to Music App"
+      // (music_links.hpp); the password sealed with a key of riff's.
+      {418, "music_links", R"sql(
+CREATE TABLE music_links (
+  id BIGINT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  url TEXT NOT NULL,
+  username TEXT NOT NULL,
+  sealed_password TEXT NOT NULL,
+  server TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  last_used_at BIGINT,
+  last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX music_links_user ON music_links (user_id, id))sql",
+       std::nullopt},
+      // The free tier's audio ads (audio_ads.hpp): the inventory, each free
+      // listener's counted plays since their last heard ad, and one row per
+      // served token (its hash), marked when heard: the impression log.
+      {419, "music_audio_ads", R"sql(
+CREATE TABLE music_ads (
+  id BIGINT PRIMARY KEY,
+  title TEXT NOT NULL,
+  advertiser TEXT NOT NULL,
+  click_url TEXT NOT NULL DEFAULT '',
+  starts_at BIGINT,
+  ends_at BIGINT,
+  countries TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL DEFAULT 'active',
+  has_audio INTEGER NOT NULL DEFAULT 0,
+  duration_ms BIGINT NOT NULL DEFAULT 0,
+  loudness_lufs DOUBLE PRECISION,
+  created_by BIGINT REFERENCES users(id) ON DELETE SET NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE music_ad_listeners (
+  user_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  plays_since_ad BIGINT NOT NULL DEFAULT 0,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE music_ad_serves (
+  token_hash TEXT PRIMARY KEY,
+  ad_id BIGINT NOT NULL REFERENCES music_ads(id) ON DELETE CASCADE,
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  served_at BIGINT NOT NULL,
+  heard_at BIGINT
+);
+CREATE INDEX music_ad_serves_ad ON music_ad_serves (ad_id, heard_at);
+CREATE INDEX music_ad_serves_user ON music_ad_serves (user_id, heard_at))sql",
+       std::nullopt},
   };
 }
 

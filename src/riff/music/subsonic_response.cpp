@@ -4,34 +4,12 @@
 #include <cmath>
 #include <map>
 
+#include "riff/music/xml_text.hpp"
+
 namespace riff::music {
 namespace json = boost::json;
 
 namespace {
-
-void xml_escape(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
 
 std::string value_text(const SubsonicValue& v) {
   if (const auto* s = std::get_if<std::string>(&v)) return *s;
@@ -50,7 +28,7 @@ void to_xml(std::string& out, const SubsonicNode& n, bool root) {
     out += ' ';
     out += k;
     out += "=\"";
-    xml_escape(out, value_text(v));
+    append_xml_text(out, value_text(v));
     out += '"';
   }
   if (n.children.empty() && !n.text && n.arrays.empty()) {
@@ -58,11 +36,11 @@ void to_xml(std::string& out, const SubsonicNode& n, bool root) {
     return;
   }
   out += '>';
-  if (n.text) xml_escape(out, *n.text);
+  if (n.text) append_xml_text(out, *n.text);
   for (const auto& [k, values] : n.arrays) {
     for (const auto& v : values) {
       out += '<' + k + '>';
-      xml_escape(out, value_text(v));
+      append_xml_text(out, value_text(v));
       out += "</" + k + '>';
     }
   }

@@ -131,6 +131,7 @@ struct Call {
   SubsonicFormat format;
   SubsonicUser user;
   MusicModule& m;
+  Region region;  // the listener's; every catalog read passes it
 };
 
 std::int64_t seconds(std::int64_t ms) {
@@ -231,7 +232,7 @@ SubsonicNode playlist_node(const char* name, const Playlist& p, bool list) {
 
 SubsonicNode full_playlist(Call& c, const Playlist& p) {
   SubsonicNode n = playlist_node("playlist", p, false);
-  for (const auto& t : ok_or_fail(c.m.catalog().tracks(p.track_ids)))
+  for (const auto& t : ok_or_fail(c.m.catalog().tracks(p.track_ids, c.region)))
     song_into(n.add("entry", true), t);
   return n;
 }
@@ -278,7 +279,7 @@ std::map<std::string, Method, std::less<>> methods() {
     n.set("ignoredArticles", "");
     if (!id3) n.set("lastModified", std::int64_t{0});
     std::map<std::string, std::vector<Artist>> by_letter;
-    for (auto& a : ok_or_fail(c.m.catalog().artists()))
+    for (auto& a : ok_or_fail(c.m.catalog().artists(c.region)))
       by_letter[index_letter(a.name)].push_back(std::move(a));
     for (const auto& [letter, list] : by_letter) {
       auto& idx = n.add("index", true);
@@ -292,27 +293,27 @@ std::map<std::string, Method, std::less<>> methods() {
   m["getArtist"] = [](Call& c) {
     const Id id = id_param(c.params.required("id"));
     SubsonicNode n("artist");
-    artist_into(n, ok_or_fail(c.m.catalog().artist(id)));
-    for (const auto& a : ok_or_fail(c.m.catalog().artist_albums(id)))
+    artist_into(n, ok_or_fail(c.m.catalog().artist(id, c.region)));
+    for (const auto& a : ok_or_fail(c.m.catalog().artist_albums(id, c.region)))
       album_into(n.add("album", true), a);
     return ok(c, n);
   };
   m["getAlbum"] = [](Call& c) {
     const Id id = id_param(c.params.required("id"));
     SubsonicNode n("album");
-    album_into(n, ok_or_fail(c.m.catalog().album(id)));
-    for (const auto& t : ok_or_fail(c.m.catalog().album_tracks(id)))
+    album_into(n, ok_or_fail(c.m.catalog().album(id, c.region)));
+    for (const auto& t : ok_or_fail(c.m.catalog().album_tracks(id, c.region)))
       song_into(n.add("song", true), t);
     return ok(c, n);
   };
   m["getSong"] = [](Call& c) {
     SubsonicNode n("song");
-    song_into(n, ok_or_fail(c.m.catalog().track(id_param(c.params.required("id")))));
+    song_into(n, ok_or_fail(c.m.catalog().track(id_param(c.params.required("id")), c.region)));
     return ok(c, n);
   };
   m["getGenres"] = [](Call& c) {
     SubsonicNode n("genres");
-    for (const auto& g : ok_or_fail(c.m.catalog().genres())) {
+    for (const auto& g : ok_or_fail(c.m.catalog().genres(c.region))) {
       auto& x = n.add("genre", true);
       x.set("songCount", g.track_count).set("albumCount", g.album_count);
       x.text = g.name;
@@ -329,7 +330,8 @@ std::map<std::string, Method, std::less<>> methods() {
       Starred s = ok_or_fail(c.m.listening().starred(c.user.user_id));
       for (std::size_t i = q.offset;
            i < s.albums.size() && i < static_cast<std::size_t>(q.offset + q.size); ++i) {
-        if (auto a = c.m.catalog().album(s.albums[i])) album_into(n.add("album", true), *a);
+        if (auto a = c.m.catalog().album(s.albums[i], c.region))
+          album_into(n.add("album", true), *a);
       }
       return ok(c, n);
     }
@@ -353,14 +355,15 @@ std::map<std::string, Method, std::less<>> methods() {
     } else {
       fail(0, "Unknown album list type: " + type);
     }
-    for (const auto& a : ok_or_fail(c.m.catalog().albums(q))) album_into(n.add("album", true), a);
+    for (const auto& a : ok_or_fail(c.m.catalog().albums(q, c.region)))
+      album_into(n.add("album", true), a);
     return ok(c, n);
   };
   m["getRandomSongs"] = [](Call& c) {
     SubsonicNode n("randomSongs");
     auto tracks = ok_or_fail(c.m.catalog().random_tracks(
         static_cast<int>(c.params.integer("size", 10)), c.params.get("genre").value_or(""),
-        c.params.integer("fromYear", 0), c.params.integer("toYear", 0)));
+        c.params.integer("fromYear", 0), c.params.integer("toYear", 0), c.region));
     for (const auto& t : tracks) song_into(n.add("song", true), t);
     return ok(c, n);
   };
@@ -374,7 +377,7 @@ std::map<std::string, Method, std::less<>> methods() {
     q.album_offset = static_cast<int>(c.params.integer("albumOffset", 0));
     q.track_count = static_cast<int>(c.params.integer("songCount", 20));
     q.track_offset = static_cast<int>(c.params.integer("songOffset", 0));
-    SearchResult r = ok_or_fail(c.m.catalog().search(q));
+    SearchResult r = ok_or_fail(c.m.catalog().search(q, c.region));
     SubsonicNode n(root);
     for (const auto& a : r.artists) artist_into(n.add("artist", true), a);
     for (const auto& a : r.albums) album_into(n.add("album", true), a);
@@ -383,9 +386,9 @@ std::map<std::string, Method, std::less<>> methods() {
   };
   m["stream"] = [](Call& c) {
     const Id id = id_param(c.params.required("id"));
+    const Track t = ok_or_fail(c.m.catalog().track(id, c.region));  // refused outside its rights
     const Plan plan = ok_or_fail(c.m.listening().plan(c.user.user_id));
     if (c.params.get("format") == "raw" && plan == Plan::kPremium) {
-      const Track t = ok_or_fail(c.m.catalog().track(id));
       return file(c, ok_or_fail(c.m.catalog().source_path(id)), content_type_of_suffix(t.suffix));
     }
     const int max_kbps = static_cast<int>(c.params.integer("maxBitRate", 0));
@@ -397,7 +400,7 @@ std::map<std::string, Method, std::less<>> methods() {
     if (ok_or_fail(c.m.listening().plan(c.user.user_id)) != Plan::kPremium) {
       fail(50, "Downloads are part of riff Music Premium.");
     }
-    const Track t = ok_or_fail(c.m.catalog().track(id));
+    const Track t = ok_or_fail(c.m.catalog().track(id, c.region));
     return file(c, ok_or_fail(c.m.catalog().source_path(id)), content_type_of_suffix(t.suffix));
   };
   m["getCoverArt"] = [](Call& c) {
@@ -407,9 +410,10 @@ std::map<std::string, Method, std::less<>> methods() {
     }
     const Id id = id_param(text);
     auto path = c.m.catalog().cover_path(id);
+    if (path) ok_or_fail(c.m.catalog().album(id, c.region));
     if (!path) {
       // A song's id: its album's cover.
-      auto t = c.m.catalog().track(id);
+      auto t = c.m.catalog().track(id, c.region);
       if (!t) fail(70, "No cover art.");
       path = c.m.catalog().cover_path(t->album_id);
     }
@@ -481,12 +485,12 @@ std::map<std::string, Method, std::less<>> methods() {
     Starred s = ok_or_fail(c.m.listening().starred(c.user.user_id));
     SubsonicNode n(root);
     for (Id id : s.artists) {
-      if (auto a = c.m.catalog().artist(id)) artist_into(n.add("artist", true), *a);
+      if (auto a = c.m.catalog().artist(id, c.region)) artist_into(n.add("artist", true), *a);
     }
     for (Id id : s.albums) {
-      if (auto a = c.m.catalog().album(id)) album_into(n.add("album", true), *a);
+      if (auto a = c.m.catalog().album(id, c.region)) album_into(n.add("album", true), *a);
     }
-    for (const auto& t : ok_or_fail(c.m.catalog().tracks(s.tracks)))
+    for (const auto& t : ok_or_fail(c.m.catalog().tracks(s.tracks, c.region)))
       song_into(n.add("song", true), t, s.tracks);
     return ok(c, n);
   };
@@ -496,7 +500,7 @@ std::map<std::string, Method, std::less<>> methods() {
     // submission=false is "now playing": noted by clients, never a play.
     if (c.params.boolean("submission", true)) {
       for (Id id : ids) {
-        const Track t = ok_or_fail(c.m.catalog().track(id));
+        const Track t = ok_or_fail(c.m.catalog().track(id, c.region));
         ok_or_fail(c.m.listening().record_play(c.user.user_id, id, t.duration_ms, "subsonic"));
       }
     }
@@ -535,24 +539,24 @@ std::map<std::string, Method, std::less<>> methods() {
   m["getMusicDirectory"] = [](Call& c) {
     const Id id = id_param(c.params.required("id"));
     SubsonicNode n("directory");
-    if (auto artist = c.m.catalog().artist(id)) {
+    if (auto artist = c.m.catalog().artist(id, c.region)) {
       n.set("id", id_to_string(artist->id)).set("name", artist->name);
-      for (const auto& a : ok_or_fail(c.m.catalog().artist_albums(id))) {
+      for (const auto& a : ok_or_fail(c.m.catalog().artist_albums(id, c.region))) {
         album_into(n.add("child", true), a).set("parent", id_to_string(artist->id));
       }
       return ok(c, n);
     }
-    const Album album = ok_or_fail(c.m.catalog().album(id));
+    const Album album = ok_or_fail(c.m.catalog().album(id, c.region));
     n.set("id", id_to_string(album.id))
         .set("name", album.title)
         .set("parent", id_to_string(album.artist_id));
-    for (const auto& t : ok_or_fail(c.m.catalog().album_tracks(id)))
+    for (const auto& t : ok_or_fail(c.m.catalog().album_tracks(id, c.region)))
       song_into(n.add("child", true), t);
     return ok(c, n);
   };
   m["getScanStatus"] = [](Call& c) {
     SubsonicNode n("scanStatus");
-    n.set("scanning", false).set("count", ok_or_fail(c.m.catalog().track_count()));
+    n.set("scanning", false).set("count", ok_or_fail(c.m.catalog().track_count(c.region)));
     return ok(c, n);
   };
   // Asked by common clients; riff has nothing to say yet (empty, not an error).
@@ -616,7 +620,11 @@ Response dispatch(Request& req, MusicModule& m,
     auto it = table.find(name);
     if (it == table.end()) fail(70, "Unknown method: " + std::string(name));
     SubsonicUser user = authenticate(params, m.app_passwords());
-    Call call{req, std::move(params), format, std::move(user), m};
+    Region region = ok_or_fail(m.availability().region_of(user.user_id));
+    if (Availability::service_verdict(region) != Verdict::kAvailable) {
+      fail(50, "riff Music is not available in your country.");
+    }
+    Call call{req, std::move(params), format, std::move(user), m, std::move(region)};
     return it->second(call);
   } catch (const SubsonicError& e) {
     return Response::text(200, render_error(e.code, e.message, format), content_type(format));

@@ -1,5 +1,7 @@
 #include "riff/video/feed.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -183,6 +185,39 @@ Result<FeedPage> FeedService::following(Id viewer, const accounts::PageRequest& 
   return out;
 }
 
+void FeedService::insert_sponsored(db::Conn& c, std::optional<Id> viewer,
+                                   std::vector<VideoCard>& items) {
+  auto picked = sponsored_(c, viewer, items);
+  if (!picked) {
+    spdlog::warn("feed: sponsored picker failed: {}", picked.status().message());
+    return;
+  }
+  if (picked->empty()) return;
+  std::vector<Id> ids;
+  for (const auto& p : *picked) ids.push_back(p.video_id);
+  auto cards = load_video_cards(c, ids, viewer);
+  if (!cards) {
+    spdlog::warn("feed: sponsored cards: {}", cards.status().message());
+    return;
+  }
+  // load_video_cards() skips what is gone; match the rest by id, later positions first.
+  std::vector<std::pair<std::size_t, VideoCard>> placed;
+  for (const auto& p : *picked) {
+    for (const auto& card : *cards) {
+      if (card.video.id != p.video_id) continue;
+      VideoCard ad = card;
+      ad.extras.emplace_back("sponsored", p.sponsored);
+      placed.emplace_back(std::min(p.position, items.size()), std::move(ad));
+      break;
+    }
+  }
+  std::stable_sort(placed.begin(), placed.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (auto& [position, card] : placed) {
+    items.insert(items.begin() + static_cast<std::ptrdiff_t>(position), std::move(card));
+  }
+}
+
 Result<FeedPage> FeedService::for_you(std::optional<Id> viewer, const std::string& session,
                                       int limit) {
   limit = std::clamp(limit, 1, kMaxForYou);
@@ -193,6 +228,7 @@ Result<FeedPage> FeedService::for_you(std::optional<Id> viewer, const std::strin
   auto st = db_.read([&](db::Conn& c) -> Result<db::Rows> {
     RIFF_ASSIGN_OR_RETURN(std::vector<Id> ids, ranker_->rank(c, viewer, seen, limit));
     RIFF_ASSIGN_OR_RETURN(out.items, load_video_cards(c, ids, viewer));
+    if (sponsored_) insert_sponsored(c, viewer, out.items);
     return db::Rows{};
   });
   if (!st) return st.status();

@@ -13,6 +13,7 @@
 // Thread-safe: FeedSessions locks; the rankers hold no mutable state.
 
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -86,6 +87,19 @@ struct FeedPage {
   std::string session;  // For You: the session id to send back
 };
 
+/// A sponsored video a module above video (ads) places in a For You page:
+/// at `position` among the page's organic items, with `sponsored` added to
+/// its card (label, campaign, the token its impressions are reported with).
+struct SponsoredInsert {
+  std::size_t position = 0;
+  Id video_id = 0;
+  boost::json::value sponsored;
+};
+/// Picks the sponsored videos for a page of organic cards, on the page's
+/// read connection. It must be quick and must not write.
+using SponsoredPicker = std::function<Result<std::vector<SponsoredInsert>>(
+    db::Conn&, std::optional<Id> viewer, const std::vector<VideoCard>& organic)>;
+
 class FeedService {
  public:
   /// `ranker` null means EngagementRanker.
@@ -97,11 +111,18 @@ class FeedService {
 
   FeedSessions& sessions() { return sessions_; }
 
+  /// Sponsored videos for For You pages (none until set). Before serving.
+  /// A picker's failure is logged and the page is served without ads.
+  void set_sponsored_picker(SponsoredPicker picker) { sponsored_ = std::move(picker); }
+
  private:
   db::Database& db_;
   const Clock& clock_;
   std::unique_ptr<ForYouRanker> ranker_;
   FeedSessions sessions_;
+  SponsoredPicker sponsored_;
+
+  void insert_sponsored(db::Conn& c, std::optional<Id> viewer, std::vector<VideoCard>& items);
 };
 
 }  // namespace riff::video

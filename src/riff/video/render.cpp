@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <boost/json.hpp>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
 #include <unordered_map>
 
 #include "riff/accounts/render.hpp"
@@ -32,7 +35,38 @@ json::value opt_id(const std::optional<Id>& id) {
   return id ? json::value(id_to_string(*id)) : json::value(nullptr);
 }
 
+/// The registered card extensions, read by every card load.
+struct ExtensionRegistry {
+  std::shared_mutex mu;
+  std::vector<std::shared_ptr<const CardExtension>> items;
+};
+
+ExtensionRegistry& registry() {
+  static ExtensionRegistry r;
+  return r;
+}
+
+std::vector<std::shared_ptr<const CardExtension>> registered_extensions() {
+  auto& r = registry();
+  std::shared_lock lock(r.mu);
+  return r.items;
+}
+
 }  // namespace
+
+CardExtensionRegistration::CardExtensionRegistration(CardExtension extension)
+    : key_(extension.key) {
+  auto& r = registry();
+  std::unique_lock lock(r.mu);
+  std::erase_if(r.items, [&](const auto& e) { return e->key == key_; });
+  r.items.push_back(std::make_shared<const CardExtension>(std::move(extension)));
+}
+
+CardExtensionRegistration::~CardExtensionRegistration() {
+  auto& r = registry();
+  std::unique_lock lock(r.mu);
+  std::erase_if(r.items, [&](const auto& e) { return e->key == key_; });
+}
 
 std::string video_columns(const std::string& a) {
   return fmt::format(
@@ -137,6 +171,14 @@ Result<std::vector<VideoCard>> load_video_cards(db::Conn& c, const std::vector<I
     auto it = by_id.find(r.i64(0));
     if (it != by_id.end()) it->second.mentions.push_back(r.str(1));
   }
+  for (const auto& extension : registered_extensions()) {
+    RIFF_ASSIGN_OR_RETURN(auto values, extension->load(c, ids));
+    for (auto& [id, card] : by_id) {
+      auto v = values.find(id);
+      card.extras.emplace_back(extension->key,
+                               v == values.end() ? extension->empty : std::move(v->second));
+    }
+  }
   out.reserve(ids.size());
   for (Id id : ids) {
     auto it = by_id.find(id);
@@ -216,6 +258,7 @@ json::object video_json(const VideoCard& card, std::string_view public_url) {
       {"share_url", std::string(public_url) + share_url(v.id)},
       {"viewer", json::object{{"liked", card.viewer_liked}}},
   };
+  for (const auto& [key, value] : card.extras) o[key] = value;
   return o;
 }
 

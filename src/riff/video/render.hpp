@@ -7,9 +7,13 @@
 // callers pass ids they already filtered with access.hpp.
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "riff/core/status.hpp"
@@ -42,6 +46,34 @@ struct VideoCard {
   std::optional<CardSound> sound;
   bool viewer_liked = false;
   bool is_author = false;  // the viewer wrote it (sees progress and failures)
+  /// Members added by card extensions (key, value), rendered by video_json().
+  std::vector<std::pair<std::string, boost::json::value>> extras;
+};
+
+/// A module above video that adds a member to every card (the shop's
+/// "products"). The loader gets a page of video ids with the page's
+/// connection and returns a value per video (videos left out get `empty`);
+/// it runs once per page, so it must load the whole page in a few queries.
+struct CardExtension {
+  std::string key;
+  std::function<Result<std::unordered_map<Id, boost::json::value>>(db::Conn&,
+                                                                   const std::vector<Id>&)>
+      load;
+  boost::json::value empty;
+};
+
+/// Adds `extension` to every card load_video_cards() makes while the
+/// returned registration lives (the composition root holds it). Register at
+/// start-up, before serving; thread-safe either way.
+class CardExtensionRegistration {
+ public:
+  explicit CardExtensionRegistration(CardExtension extension);
+  ~CardExtensionRegistration();
+  CardExtensionRegistration(const CardExtensionRegistration&) = delete;
+  CardExtensionRegistration& operator=(const CardExtensionRegistration&) = delete;
+
+ private:
+  std::string key_;
 };
 
 /// The columns video_from_row() reads, for `SELECT <video_columns("v")> FROM videos v`.

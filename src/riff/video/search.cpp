@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "riff/accounts/cursor.hpp"
+#include "riff/db/text_search.hpp"
 #include "riff/video/access.hpp"
 
 namespace riff::video {
@@ -13,7 +14,6 @@ namespace {
 using accounts::Page;
 using accounts::PageRequest;
 
-constexpr std::size_t kMaxWords = 8;
 constexpr int kMaxNameHits = 200;       // prefix + fuzzy matches kept for paging
 constexpr int kFuzzyCandidates = 2000;  // names compared by edit distance
 
@@ -23,12 +23,7 @@ class SqliteFts5Index final : public VideoTextIndex {
     return "v.id IN (SELECT rowid FROM video_fts WHERE video_fts MATCH $" + std::to_string(p) + ")";
   }
   std::string query_text(const std::vector<std::string>& words) const override {
-    std::string q;
-    for (const auto& w : words) {
-      if (!q.empty()) q += " AND ";
-      q += "\"" + w + "\"*";  // words hold no quotes (see search_words)
-    }
-    return q;
+    return db::prefix_query(db::Dialect::kSqlite, words);
   }
 };
 
@@ -38,18 +33,9 @@ class PostgresTsIndex final : public VideoTextIndex {
     return "v.search_tsv @@ to_tsquery('simple', $" + std::to_string(p) + ")";
   }
   std::string query_text(const std::vector<std::string>& words) const override {
-    std::string q;
-    for (const auto& w : words) {
-      if (!q.empty()) q += " & ";
-      q += w + ":*";
-    }
-    return q;
+    return db::prefix_query(db::Dialect::kPostgres, words);
   }
 };
-
-bool word_byte(unsigned char c) {
-  return std::isalnum(c) || c >= 0x80;
-}
 
 std::string like_prefix(std::string_view s) {
   std::string out;
@@ -106,19 +92,6 @@ std::unique_ptr<VideoTextIndex> make_video_text_index(db::Dialect dialect) {
   return std::make_unique<SqliteFts5Index>();
 }
 
-std::vector<std::string> search_words(std::string_view q) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i < q.size() && out.size() < kMaxWords) {
-    while (i < q.size() && !word_byte(static_cast<unsigned char>(q[i]))) ++i;
-    std::size_t j = i;
-    while (j < q.size() && word_byte(static_cast<unsigned char>(q[j]))) ++j;
-    if (j > i) out.push_back(lower(q.substr(i, std::min<std::size_t>(j - i, 64))));
-    i = j;
-  }
-  return out;
-}
-
 int edit_distance(std::string_view a, std::string_view b) {
   const std::size_t n = a.size(), m = b.size();
   std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1));
@@ -151,7 +124,7 @@ SearchService::SearchService(db::Database& db)
 Result<Page<VideoCard>> SearchService::videos(std::string_view q, std::optional<Id> viewer,
                                               const PageRequest& page) {
   RIFF_ASSIGN_OR_RETURN(std::int64_t offset, offset_of(page));
-  const std::vector<std::string> words = search_words(q);
+  const std::vector<std::string> words = db::search_words(q);
   Page<VideoCard> out;
   if (words.empty()) return out;
   const std::string text = index_->query_text(words);

@@ -41,8 +41,6 @@ class VideoTextIndex {
 };
 std::unique_ptr<VideoTextIndex> make_video_text_index(db::Dialect dialect);
 
-/// The words of a query: runs of letters and digits, lowercase, at most 8.
-std::vector<std::string> search_words(std::string_view q);
 /// Edit distance with adjacent transpositions (optimal string alignment), on bytes.
 int edit_distance(std::string_view a, std::string_view b);
 /// True when `name` starts with `q` give or take `max_edits` edits.

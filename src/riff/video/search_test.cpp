@@ -11,12 +11,6 @@ using testing_support::EngagementTest;
 using testing_support::unwrap;
 using testing_support::VideoSpec;
 
-TEST(SearchWords, SplitLowercaseAndDropPunctuation) {
-  EXPECT_EQ(search_words("  #Dance, \"cats\"* OR -x "),
-            (std::vector<std::string>{"dance", "cats", "or", "x"}));
-  EXPECT_TRUE(search_words("\"*()").empty());
-}
-
 TEST(EditDistance, CountsTranspositionsAsOne) {
   EXPECT_EQ(edit_distance("maya", "maya"), 0);
   EXPECT_EQ(edit_distance("mya", "maya"), 1);

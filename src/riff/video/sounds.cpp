@@ -51,6 +51,8 @@ Result<SoundView> SoundService::get(std::optional<Id> viewer, Id sound_id) {
     return db::Rows{};
   });
   if (!st) return st.status();
+  if (song_lookup_ && out->sound.catalog_track_id)
+    out->song = song_lookup_(viewer, *out->sound.catalog_track_id);
   return std::move(*out);
 }
 

@@ -6,8 +6,11 @@
 // Thread-safe: holds no mutable state besides its dependencies.
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "riff/core/status.hpp"
 #include "riff/db/database.hpp"
@@ -16,10 +19,25 @@
 
 namespace riff::video {
 
+/// The catalog song behind a catalog sound, as the music module describes it.
+struct SongRef {
+  Id track_id = 0;
+  std::string title;
+  std::vector<std::pair<Id, std::string>> artists;  // id, name, in credit order
+  Id album_id = 0;
+  std::string album_title;
+  std::optional<std::string> cover_url;
+};
+
+/// Resolves a catalog track for a viewer; nullopt when the song is gone or
+/// not available to them (the sound still plays in videos).
+using SongLookup = std::function<std::optional<SongRef>(std::optional<Id> viewer, Id track_id)>;
+
 struct SoundView {
   Sound sound;
   std::optional<std::string> creator_handle;
   bool has_audio = false;
+  std::optional<SongRef> song;  // catalog sounds whose song the viewer may see
 };
 
 class SoundService {
@@ -38,11 +56,16 @@ class SoundService {
 
   std::filesystem::path audio_path(Id sound_id) const;
 
+  /// Lets get() link catalog sounds to their song. Set once at start-up,
+  /// before requests are served (the video module does not know music).
+  void set_song_lookup(SongLookup lookup) { song_lookup_ = std::move(lookup); }
+
  private:
   Result<SoundView> load(db::Conn& c, std::optional<Id> viewer, Id sound_id);
 
   db::Database& db_;
   std::filesystem::path dir_;
+  SongLookup song_lookup_;
 };
 
 }  // namespace riff::video

@@ -37,6 +37,20 @@ json::value opt_id(const std::optional<Id>& id) {
   return json::value(id_to_string(*id));
 }
 
+json::value song_json(const std::optional<SongRef>& song) {
+  if (!song) return nullptr;
+  json::array artists;
+  for (const auto& [id, name] : song->artists)
+    artists.push_back(json::object{{"id", id_to_string(id)}, {"name", name}});
+  return json::object{
+      {"track_id", id_to_string(song->track_id)},
+      {"title", song->title},
+      {"artists", std::move(artists)},
+      {"album", json::object{{"id", id_to_string(song->album_id)}, {"title", song->album_title}}},
+      {"cover_url", song->cover_url ? json::value(*song->cover_url) : json::value(nullptr)},
+      {"url", "/api/v1/tracks/" + id_to_string(song->track_id)}};
+}
+
 json::object sound_json(const SoundView& s) {
   json::value creator_v = nullptr;
   if (s.sound.creator_id) {
@@ -51,6 +65,7 @@ json::object sound_json(const SoundView& s) {
       {"creator", creator_v},
       {"source_video_id", opt_id(s.sound.source_video_id)},
       {"catalog_track_id", opt_id(s.sound.catalog_track_id)},
+      {"song", song_json(s.song)},
       {"duration_ms", s.sound.duration_ms},
       {"reusable", s.sound.reusable},
       {"use_count", s.sound.use_count},

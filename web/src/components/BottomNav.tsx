@@ -3,7 +3,7 @@ import { Link, profilePath, useLocation } from '../router';
 import { useSession } from '../session';
 import { useStore } from '../store';
 import { unread } from '../live';
-import { DiscoverIcon, HomeIcon, InboxIcon, PlusIcon, ProfileIcon } from './Icons';
+import { DiscoverIcon, HomeIcon, InboxIcon, MusicIcon, PlusIcon, ProfileIcon } from './Icons';
 
 export function BottomNav() {
   const { path } = useLocation();
@@ -32,6 +32,7 @@ export function BottomNav() {
           <PlusIcon />
         </span>
       </Link>
+      {item('/music', 'Music', path === '/music' || path.startsWith('/music/'), <MusicIcon />)}
       {item(
         '/inbox',
         'Inbox',

@@ -10,6 +10,9 @@ import { formatCount, useTitle } from '../util';
 import { usePaged } from '../usePaged';
 import { videoApi, type Video } from '../video/api';
 import { VideoGrid } from '../video/VideoGrid';
+import { shopPaths } from '../shop/api';
+import { BagIcon } from '../shop/icons';
+import { Showcase } from '../shop/Showcase';
 
 const noViewer: Viewer = { is_self: false, following: false, requested: false, followed_by: false, blocking: false };
 
@@ -102,9 +105,14 @@ export function Profile({ handle }: { handle: string }) {
   };
 
   const right = isSelf ? (
-    <Link href="/settings" class="icon-button" aria-label="Settings">
-      <SettingsIcon />
-    </Link>
+    <>
+      <Link href={shopPaths.hub} class="icon-button" aria-label="Shopping">
+        <BagIcon />
+      </Link>
+      <Link href="/settings" class="icon-button" aria-label="Settings">
+        <SettingsIcon />
+      </Link>
+    </>
   ) : user ? (
     <ProfileMenu blocking={viewer.blocking} onBlock={actions.block} onUnblock={actions.unblock} handle={profile.handle} />
   ) : null;
@@ -172,7 +180,7 @@ export function Profile({ handle }: { handle: string }) {
           <p class="muted">Follow this account to see their videos and who they follow.</p>
         </section>
       ) : (
-        <ProfileVideos key={`${profile.handle}:${user ? user.id : ''}`} handle={profile.handle} isSelf={isSelf} />
+        <ProfileTabs key={`${profile.handle}:${user ? user.id : ''}`} handle={profile.handle} userId={profile.id} isSelf={isSelf} />
       )}
     </>
   );
@@ -338,6 +346,39 @@ export function ProfileError({ handle, error, onRetry }: { handle: string; error
           </button>
         )}
       </section>
+    </>
+  );
+}
+
+/** Videos, and the showcase of products the account promotes. */
+function ProfileTabs({ handle, userId, isSelf }: { handle: string; userId: string; isSelf: boolean }) {
+  const [tab, setTab] = useState<'videos' | 'showcase'>('videos');
+  const tabButton = (id: 'videos' | 'showcase', label: string) => (
+    <button
+      type="button"
+      role="tab"
+      id={`profile-tab-${id}`}
+      class={`tab tab-button${tab === id ? ' active' : ''}`}
+      aria-selected={tab === id}
+      aria-controls="profile-tab-panel"
+      onClick={() => setTab(id)}
+    >
+      {label}
+    </button>
+  );
+  return (
+    <>
+      <div class="tabs" role="tablist" aria-label="Profile sections">
+        {tabButton('videos', 'Videos')}
+        {tabButton('showcase', 'Showcase')}
+      </div>
+      <div id="profile-tab-panel" role="tabpanel" aria-labelledby={`profile-tab-${tab}`}>
+        {tab === 'videos' ? (
+          <ProfileVideos handle={handle} isSelf={isSelf} />
+        ) : (
+          <Showcase handle={handle} creatorId={userId} isSelf={isSelf} />
+        )}
+      </div>
     </>
   );
 }

@@ -1,8 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { reportAd } from '../ads/api';
 import { api, ApiError, errorMessage } from '../api';
 import { Avatar } from '../components/Avatar';
 import { CommentIcon, HeartIcon, MoreIcon, MusicIcon, ShareIcon } from '../components/Icons';
 import { Link, navigate, profilePath } from '../router';
+import { shopPaths, type ProductCard } from '../shop/api';
+import { LinkProducts } from '../shop/LinkProducts';
+import { ProductSheet } from '../shop/ProductSheet';
+import { VideoProducts } from '../shop/VideoProducts';
 import { useSession } from '../session';
 import { toast } from '../toast';
 import { formatCount } from '../util';
@@ -58,6 +63,8 @@ export function FeedItem(props: {
   const [busy, setBusy] = useState(false);
   const [sheet, setSheet] = useState(false);
   const [menu, setMenu] = useState(false);
+  const [product, setProduct] = useState<ProductCard | null>(null);
+  const [linking, setLinking] = useState(false);
   const [follow, setFollow] = useState<'none' | 'following' | 'requested'>('none');
   const liked = !!v.viewer?.liked;
   const isOwn = !!user && user.id === v.author.id;
@@ -154,17 +161,30 @@ export function FeedItem(props: {
     e.preventDefault();
     e.stopPropagation();
   };
-  const profileVisit = () => trackEvent('profile_visit', v.id);
+  // On an ad, the author links, the product cards and "Learn more" are its call to action.
+  const adTap = () => reportAd('tap', v.sponsored);
+  const profileVisit = () => {
+    trackEvent('profile_visit', v.id);
+    adTap();
+  };
+  const adProduct = v.sponsored?.product_id ? (v.products ?? []).find((p) => p.id === v.sponsored?.product_id) : undefined;
+  const learnMore = () => {
+    adTap();
+    if (adProduct) setProduct(adProduct);
+    else if (v.sponsored?.product_id) navigate(shopPaths.product(v.sponsored.product_id));
+    else navigate(profilePath(v.author.handle));
+  };
 
   return (
     <section
       class="feed-item"
       role="article"
-      aria-label={`Video by @${v.author.handle}`}
+      aria-label={`${v.sponsored ? 'Sponsored video' : 'Video'} by @${v.author.handle}`}
       data-testid="feed-item"
       data-video-id={v.id}
       data-index={props.index}
       data-mode={props.mode}
+      data-sponsored={v.sponsored ? 'true' : undefined}
       onPointerDown={onPointerDown}
       onPointerMove={onPointerMove}
       onPointerUp={cancelPress}
@@ -178,6 +198,21 @@ export function FeedItem(props: {
       <Player video={v} mode={props.mode} onLoop={props.onLoop} />
       <div class="feed-overlay">
         <div class="feed-meta">
+          {v.sponsored && (
+            <p class="feed-sponsored" data-testid="sponsored-label">
+              {v.sponsored.label || 'Sponsored'}
+            </p>
+          )}
+          {v.products && v.products.length > 0 && (
+            <VideoProducts
+              videoId={v.id}
+              cards={v.products}
+              onOpen={(c) => {
+                adTap();
+                setProduct(c);
+              }}
+            />
+          )}
           <Link href={profilePath(v.author.handle)} class="feed-author" onClick={profileVisit}>
             @{v.author.handle}
           </Link>
@@ -185,6 +220,11 @@ export function FeedItem(props: {
             <p class="feed-caption">
               <Caption text={v.caption} />
             </p>
+          )}
+          {v.sponsored && (
+            <button type="button" class="btn btn-primary btn-small feed-cta" data-testid="ad-cta" onClick={learnMore}>
+              Learn more
+            </button>
           )}
           {v.sound && (
             <Link href={soundPath(v.sound.id)} class="feed-sound" aria-label={`Sound: ${v.sound.title}`}>
@@ -245,7 +285,23 @@ export function FeedItem(props: {
           )}
         </div>
       </div>
-      {menu && <VideoMenu video={v} onClose={() => setMenu(false)} onNotInterested={props.onNotInterested} />}
+      {product && <ProductSheet productId={product.id} title={product.title} onClose={() => setProduct(null)} />}
+      {menu && (
+        <VideoMenu
+          video={v}
+          onClose={() => setMenu(false)}
+          onNotInterested={props.onNotInterested}
+          onProducts={isOwn ? () => setLinking(true) : undefined}
+        />
+      )}
+      {linking && (
+        <LinkProducts
+          videoId={v.id}
+          cards={v.products ?? []}
+          onChange={(cards) => update({ ...v, products: cards })}
+          onClose={() => setLinking(false)}
+        />
+      )}
       {sheet && (
         <CommentSheet
           video={v}

@@ -1,6 +1,7 @@
 // The sheet behind a long press or the "…" button on a video: "Not
 // interested" (tells the For You engine and drops the video from the feed)
-// and "Why this video" (the engine's reason, from GET /videos/{id}/why).
+// and "Why this video" (the engine's reason, from GET /videos/{id}/why); for
+// the video's author also "Products on this video" (the product cards).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorMessage } from '../api';
 import { CloseIcon } from '../components/Icons';
@@ -8,7 +9,13 @@ import { toast } from '../toast';
 import { videoApi, type Video } from './api';
 import { flushEventsSoon, trackEvent } from './events';
 
-export function VideoMenu(props: { video: Video; onClose: () => void; onNotInterested?: () => void }) {
+export function VideoMenu(props: {
+  video: Video;
+  onClose: () => void;
+  onNotInterested?: () => void;
+  /** The author's way to link products; absent for everyone else. */
+  onProducts?: () => void;
+}) {
   const { video } = props;
   const [why, setWhy] = useState<string | null>(null);
   const [whyError, setWhyError] = useState<string | null>(null);
@@ -64,6 +71,19 @@ export function VideoMenu(props: { video: Video; onClose: () => void; onNotInter
           <button type="button" class="menu-action" aria-expanded={why !== null} onClick={explain}>
             Why this video
           </button>
+          {props.onProducts && (
+            <button
+              type="button"
+              class="menu-action"
+              aria-haspopup="dialog"
+              onClick={() => {
+                props.onClose();
+                props.onProducts?.();
+              }}
+            >
+              Products on this video
+            </button>
+          )}
           {loadingWhy && <span class="spinner" role="status" aria-label="Loading" />}
           {why !== null && (
             <p class="why-text" data-testid="why-text">

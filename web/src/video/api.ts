@@ -1,5 +1,7 @@
 // Short-video endpoints (videos, feeds, comments, sounds, hashtags, search).
 import { csrfHeaders, request, type Page, type PageParams, type UserSummary } from '../api';
+import type { Sponsored } from '../ads/api';
+import type { ProductCard } from '../shop/api';
 import { viewerKey } from './events';
 
 export interface Author {
@@ -48,6 +50,10 @@ export interface Video {
   created_at: string;
   share_url: string;
   viewer?: { liked: boolean };
+  /** Products linked to the video: its product cards. */
+  products?: ProductCard[];
+  /** Only on a brand's ad in For You: label it, report when shown and tapped. */
+  sponsored?: Sponsored;
 }
 
 export interface Comment {
@@ -71,6 +77,9 @@ export interface Sound {
   /** Videos published with this sound. */
   use_count?: number;
   audio_url?: string | null;
+  /** A catalog sound: the riff Music song it is. */
+  catalog_track_id?: string | null;
+  song?: { track_id: string; title: string; artists: Array<{ id: string; name: string }>; cover_url: string | null } | null;
 }
 
 export interface Hashtag {

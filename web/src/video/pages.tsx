@@ -14,6 +14,7 @@ import { dismissInterests, InterestsSheet, useInterestsPrompt } from './Interest
 import { soundPath, tagPath, videoApi, type Hashtag, type SearchType, type Sound, type Video } from './api';
 import { Trending } from './Trending';
 import { VideoGrid } from './VideoGrid';
+import { AddToMusic } from '../music/AddToMusic';
 
 function feedSession(): string {
   try {
@@ -211,6 +212,19 @@ export function SoundPage({ id }: { id: string }) {
             {sound.audio_url && <audio controls src={sound.audio_url} preload="none" aria-label="Play sound" />}
           </div>
         </section>
+      )}
+      {sound?.song ? (
+        <AddToMusic
+          soundId={id}
+          song={{
+            trackId: sound.song.track_id,
+            title: sound.song.title,
+            artist: sound.song.artists.map((a) => a.name).join(', '),
+            coverUrl: sound.song.cover_url,
+          }}
+        />
+      ) : (
+        sound?.catalog_track_id && <AddToMusic soundId={id} song={{ trackId: sound.catalog_track_id, title: sound.title }} />
       )}
       {!error && (
         <div class="entity-actions">
