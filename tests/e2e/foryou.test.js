@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { expectStatus, signup, sleep, uniqueHandle } from '../lib/http.js';
 import { cleanupAll, generousLimits, repoRoot, startRiffd } from '../lib/riffd.js';
-import { openBrowser, step } from '../lib/browser.js';
+import { activeFeedItem, openBrowser, step, swipeToNext } from '../lib/browser.js';
 import { makeClip, publish } from '../lib/videos.js';
 
 let server;
@@ -77,22 +77,6 @@ async function useSession(b, user) {
 
 const kind = (id) => (cats.has(id) ? 'cat' : cars.has(id) ? 'car' : 'other');
 
-/// The active feed item's locator once item `index` is the active one and
-/// the feed has stopped scrolling onto it.
-async function activeItem(page, index) {
-  const item = page.locator(`[data-testid="feed-item"][data-index="${index}"][data-mode="active"]`);
-  await item.waitFor({ timeout: 30000 });
-  await page.waitForFunction(
-    (i) => {
-      const feed = document.querySelector('[role="feed"]');
-      return feed && Math.abs(feed.scrollTop - i * feed.clientHeight) < 2;
-    },
-    index,
-    { timeout: 30000 },
-  );
-  return item;
-}
-
 /// Waits until the item's <video> has started over `loops` times.
 async function watchLoops(item, loops) {
   const video = item.getByTestId('video-player');
@@ -140,18 +124,17 @@ describe('For You in the browser', () => {
         // Opened again (a new feed session, so that every video can come up).
         await page.evaluate(() => sessionStorage.removeItem('riff_feed_session'));
         await page.reload();
-        await activeItem(page, 0);
+        await activeFeedItem(page, 0);
         assert.equal(await page.getByRole('dialog').count(), 0, 'a skipped picker is not offered again');
       });
 
       const watched = [];
       await step(b, 'watch each cat to the end and like it, swipe past each car', async () => {
-        const feed = page.getByRole('feed', { name: 'Videos' });
         let catsSeen = 0;
         let carsSeen = 0;
         for (let i = 0; i < cats.size + cars.size; i++) {
           if (i >= 8 && catsSeen >= 3 && carsSeen >= 3) break;
-          const item = await activeItem(page, i);
+          const item = await activeFeedItem(page, i);
           const id = await item.getAttribute('data-video-id');
           watched.push(kind(id));
           if (cats.has(id)) {
@@ -162,8 +145,7 @@ describe('For You in the browser', () => {
           } else {
             carsSeen++;
           }
-          await page.locator(`[data-testid="feed-item"][data-index="${i + 1}"]`).waitFor({ timeout: 30000 });
-          await feed.press('ArrowDown');
+          await swipeToNext(page, i);
         }
         assert.ok(catsSeen >= 3 && carsSeen >= 3, `the feed showed both kinds (saw ${watched.join(',')})`);
       });
@@ -174,7 +156,7 @@ describe('For You in the browser', () => {
           // A new feed session, as when the app is opened again.
           await page.evaluate(() => sessionStorage.removeItem('riff_feed_session'));
           await page.reload();
-          await activeItem(page, 0);
+          await activeFeedItem(page, 0);
           const ids = await page
             .locator('[data-testid="feed-item"]')
             .evaluateAll((els) => els.slice(0, 6).map((el) => el.dataset.videoId));
@@ -248,7 +230,7 @@ describe('For You in the browser', () => {
       let id;
       await step(b, 'open the menu with the … button and ask why', async () => {
         await page.goto(`${server.url}/`);
-        const item = await activeItem(page, 0);
+        const item = await activeFeedItem(page, 0);
         id = await item.getAttribute('data-video-id');
         await item.getByRole('button', { name: 'More options', exact: true }).click();
         const menu = page.getByRole('dialog');
@@ -262,7 +244,7 @@ describe('For You in the browser', () => {
       });
 
       await step(b, 'long press the video and choose Not interested', async () => {
-        const item = await activeItem(page, 0);
+        const item = await activeFeedItem(page, 0);
         const box = await item.getByTestId('video-player').boundingBox();
         await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
         await page.mouse.down();
@@ -281,7 +263,7 @@ describe('For You in the browser', () => {
         assert.ok(at >= 0, `the batch names the video: ${res.request().postData()}`);
         assert.equal(body.items[at].status, 'accepted');
         await page.locator(`[data-testid="feed-item"][data-video-id="${id}"]`).waitFor({ state: 'detached' });
-        const next = await activeItem(page, 0);
+        const next = await activeFeedItem(page, 0);
         assert.notEqual(await next.getAttribute('data-video-id'), id, 'the next video took its place');
       });
     } finally {
@@ -320,7 +302,7 @@ describe('For You in the browser', () => {
       await step(b, 'watch anonymously and see the events accepted under the riff_vk key', async () => {
         const batch = page.waitForRequest((r) => r.url().endsWith('/api/v1/events') && r.method() === 'POST');
         await page.goto(`${server.url}/`);
-        await activeItem(page, 0);
+        await activeFeedItem(page, 0);
         const req = await batch;
         const res = await req.response();
         assert.equal(res.status(), 200, await res.text());

@@ -81,3 +81,40 @@ export async function step(b, name, fn) {
     throw err;
   }
 }
+
+/// Waits until feed item `index` is the active one and the feed has come to
+/// rest on it (the next key press scrolls from there); returns its locator.
+export async function activeFeedItem(page, index, timeout = 30000) {
+  const item = page.locator(`[data-testid="feed-item"][data-index="${index}"][data-mode="active"]`);
+  await item.waitFor({ timeout });
+  await page.waitForFunction(
+    (i) => {
+      const feed = document.querySelector('[role="feed"]');
+      return feed && Math.abs(feed.scrollTop - i * feed.clientHeight) < 2;
+    },
+    index,
+    { timeout },
+  );
+  return item;
+}
+
+/// Swipes from feed item `index` to the next one with the keyboard, as a
+/// viewer would, and returns the next item once the feed rests on it. A key
+/// press the page drops (focus moving while a page of the feed arrives) is
+/// pressed again, but only while the feed still rests on `index`.
+export async function swipeToNext(page, index) {
+  const feed = page.getByRole('feed', { name: 'Videos' });
+  await page.locator(`[data-testid="feed-item"][data-index="${index + 1}"]`).waitFor({ timeout: 30000 });
+  for (let attempt = 0; ; attempt++) {
+    await feed.press('ArrowDown');
+    try {
+      return await activeFeedItem(page, index + 1, 5000);
+    } catch (e) {
+      const stillThere = await page.evaluate((i) => {
+        const f = document.querySelector('[role="feed"]');
+        return f && Math.abs(f.scrollTop - i * f.clientHeight) < 2;
+      }, index);
+      if (!stillThere || attempt >= 4) throw e;
+    }
+  }
+}

@@ -35,7 +35,7 @@ json::object campaign_json(const Campaign& c) {
           {"hashtags", strings(c.hashtags)},
           {"status", to_string(c.status)},
           {"starts_at", to_rfc3339(c.starts_at)},
-          {"ends_at", c.ends_at ? json::value(to_rfc3339(*c.ends_at)) : json::value(nullptr)},
+          {"ends_at", net::time_or_null(c.ends_at)},
           {"spent", c.spent()},
           {"remaining", c.budget - c.spent()},
           {"impressions", c.impressions},
@@ -70,14 +70,6 @@ std::vector<std::string> string_list(net::BodyReader& body, std::string_view key
     out.emplace_back(x.as_string());
   }
   return out;
-}
-
-std::optional<std::int64_t> time_field(net::BodyReader& body, std::string_view key) {
-  auto text = body.string(key, {.max_len = 40});
-  if (!text) return std::nullopt;
-  auto ms = parse_rfc3339(*text);
-  if (!ms) body.fail(key, std::string(key) + " is an RFC 3339 time");
-  return ms;
 }
 
 net::Response event_response(const EventResult& r) {
@@ -140,8 +132,8 @@ void mount_ad_routes(net::Router& router, AdsModule& m) {
         c.cpc_bid = body.integer("cpc_bid", false, 0).value_or(0);
         c.countries = string_list(body, "countries");
         c.hashtags = string_list(body, "hashtags");
-        c.starts_at = time_field(body, "starts_at").value_or(0);
-        c.ends_at = time_field(body, "ends_at");
+        c.starts_at = body.time("starts_at").value_or(0);
+        c.ends_at = body.time("ends_at");
         body.finish();
         return net::json_response(201, campaign_json(net::value_or_throw(m.service().create(user_of(req), c))));
       },

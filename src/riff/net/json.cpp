@@ -2,6 +2,9 @@
 
 #include <charconv>
 
+#include "riff/core/clock.hpp"
+#include "riff/core/rfc3339.hpp"
+
 namespace riff::net {
 
 Response json_response(int status, const json::value& v) {
@@ -121,6 +124,14 @@ std::optional<Id> BodyReader::id(std::string_view key, bool required) {
   return id;
 }
 
+std::optional<std::int64_t> BodyReader::time(std::string_view key, bool required) {
+  auto text = string(key, {.required = required, .max_len = 40});
+  if (!text) return std::nullopt;
+  auto ms = parse_rfc3339(*text);
+  if (!ms) fail(key, std::string(key) + " is an RFC 3339 time");
+  return ms;
+}
+
 void BodyReader::finish() const {
   if (errors_.empty()) return;
   Problem p;
@@ -131,6 +142,16 @@ void BodyReader::finish() const {
                                  : std::to_string(errors_.size()) + " fields are invalid";
   p.errors = errors_;
   throw HttpError(std::move(p));
+}
+
+json::value time_or_null(const std::optional<std::int64_t>& ms) {
+  if (!ms) return nullptr;
+  return json::value(to_rfc3339(*ms));
+}
+
+json::value id_or_null(const std::optional<Id>& id) {
+  if (!id) return nullptr;
+  return json::value(id_to_string(*id));
 }
 
 PageParams page_params(const Request& req, int default_limit, int max_limit) {

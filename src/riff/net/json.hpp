@@ -38,6 +38,8 @@ class BodyReader {
                                       std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX);
   /// An id written as a decimal string (or a number, tolerated).
   std::optional<Id> id(std::string_view key, bool required = false);
+  /// An RFC 3339 time, as milliseconds since the epoch.
+  std::optional<std::int64_t> time(std::string_view key, bool required = false);
   bool has(std::string_view key) const { return obj_.contains(key); }
   const json::object& object() const { return obj_; }
 
@@ -50,6 +52,11 @@ class BodyReader {
   json::object obj_;
   std::vector<FieldError> errors_;
 };
+
+/// An optional time as RFC 3339, or null.
+json::value time_or_null(const std::optional<std::int64_t>& ms);
+/// An optional id as a decimal string, or null.
+json::value id_or_null(const std::optional<Id>& id);
 
 /// Reads `?limit=` (default 20, 1..100) and `?cursor=` for list routes.
 struct PageParams {

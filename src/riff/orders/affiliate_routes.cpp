@@ -15,35 +15,17 @@ using net::Request;
 using shop::path_id;
 using shop::user_of;
 
-json::value time_or_null(const std::optional<std::int64_t>& ms) {
-  if (!ms) return nullptr;
-  return json::value(to_rfc3339(*ms));
-}
-
-json::value id_or_null(const std::optional<Id>& id) {
-  if (!id) return nullptr;
-  return json::value(id_to_string(*id));
-}
-
 json::object plan_json(const AffiliatePlan& p, std::int64_t now) {
   const bool live = p.active && p.starts_at <= now && (!p.ends_at || *p.ends_at > now);
   return {{"id", id_to_string(p.id)},
           {"kind", p.creator_id ? "targeted" : "open"},
-          {"product_id", id_or_null(p.product_id)},
-          {"creator_id", id_or_null(p.creator_id)},
+          {"product_id", net::id_or_null(p.product_id)},
+          {"creator_id", net::id_or_null(p.creator_id)},
           {"rate_bps", p.rate_bps},
           {"starts_at", to_rfc3339(p.starts_at)},
-          {"ends_at", time_or_null(p.ends_at)},
+          {"ends_at", net::time_or_null(p.ends_at)},
           {"active", live},
           {"created_at", to_rfc3339(p.created_at)}};
-}
-
-std::optional<std::int64_t> time_field(net::BodyReader& body, std::string_view key) {
-  auto text = body.string(key, {.max_len = 40});
-  if (!text) return std::nullopt;
-  auto ms = parse_rfc3339(*text);
-  if (!ms) body.fail(key, std::string(key) + " is an RFC 3339 time");
-  return ms;
 }
 
 }  // namespace
@@ -61,8 +43,8 @@ void mount_affiliate_routes(net::Router& router, OrdersModule& m) {
         p.product_id = body.id("product_id");
         p.creator_id = body.id("creator_id");
         p.rate_bps = body.integer("rate_bps", true).value_or(0);
-        p.starts_at = time_field(body, "starts_at").value_or(0);
-        p.ends_at = time_field(body, "ends_at");
+        p.starts_at = body.time("starts_at").value_or(0);
+        p.ends_at = body.time("ends_at");
         body.finish();
         const auto made = net::value_or_throw(m.affiliates().create(user_of(req), p));
         return net::json_response(201, plan_json(made, clock.now_ms()));

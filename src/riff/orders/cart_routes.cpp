@@ -17,14 +17,6 @@ using net::Response;
 using shop::path_id;
 using shop::user_of;
 
-std::optional<std::int64_t> time_field(net::BodyReader& body, std::string_view key) {
-  auto text = body.string(key, {.max_len = 40});
-  if (!text) return std::nullopt;
-  auto ms = parse_rfc3339(*text);
-  if (!ms) body.fail(key, std::string(key) + " is an RFC 3339 time");
-  return ms;
-}
-
 }  // namespace
 
 void mount_cart_routes(net::Router& router, OrdersModule& m) {
@@ -153,8 +145,8 @@ void mount_cart_routes(net::Router& router, OrdersModule& m) {
         }
         c.value = body.integer("value", true, 1).value_or(0);
         c.min_subtotal = body.integer("min_subtotal", false, 0).value_or(0);
-        c.starts_at = time_field(body, "starts_at").value_or(0);
-        c.ends_at = time_field(body, "ends_at");
+        c.starts_at = body.time("starts_at").value_or(0);
+        c.ends_at = body.time("ends_at");
         c.max_uses = body.integer("max_uses", false, 1);
         c.per_buyer_limit = body.integer("per_buyer_limit", false, 0).value_or(0);
         c.active = body.boolean("active").value_or(true);

@@ -33,14 +33,6 @@ json::object deal_json(const FlashDeal& d, std::int64_t now) {
           {"created_at", to_rfc3339(d.created_at)}};
 }
 
-std::optional<std::int64_t> time_field(net::BodyReader& body, std::string_view key, bool required) {
-  auto text = body.string(key, {.required = required, .max_len = 40});
-  if (!text) return std::nullopt;
-  auto ms = parse_rfc3339(*text);
-  if (!ms) body.fail(key, std::string(key) + " is an RFC 3339 time");
-  return ms;
-}
-
 }  // namespace
 
 void mount_deal_routes(net::Router& router, OrdersModule& m) {
@@ -59,8 +51,8 @@ void mount_deal_routes(net::Router& router, OrdersModule& m) {
         d.deal_price = body.integer("deal_price", true, 1).value_or(0);
         d.quantity = body.integer("quantity", true, 1).value_or(0);
         d.per_buyer_limit = body.integer("per_buyer_limit", false, 0).value_or(0);
-        d.starts_at = time_field(body, "starts_at", false).value_or(0);
-        d.ends_at = time_field(body, "ends_at", true).value_or(0);
+        d.starts_at = body.time("starts_at", false).value_or(0);
+        d.ends_at = body.time("ends_at", true).value_or(0);
         body.finish();
         return net::json_response(
             201, deal_json(net::value_or_throw(m.deals().create(user_of(req), d)), clock.now_ms()));

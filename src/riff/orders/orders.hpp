@@ -2,8 +2,8 @@
 // Orders after checkout: what buyers and sellers see, and the lifecycle
 //
 //   unpaid -> awaiting_shipment -> in_transit -> delivered -> completed
-//        \             \
-//         `-> cancelled <'
+//     |              |
+//     +--------------+--> cancelled
 //
 // The seller ships (carrier and tracking number); the seller or the buyer
 // marks delivery, which schedules the seller's and creators' settlements

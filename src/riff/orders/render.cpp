@@ -1,16 +1,12 @@
 #include "riff/orders/render.hpp"
 
 #include "riff/core/clock.hpp"
+#include "riff/net/json.hpp"
 
 namespace riff::orders {
 namespace {
 
 namespace json = boost::json;
-
-json::value time_or_null(const std::optional<std::int64_t>& ms) {
-  if (!ms) return nullptr;
-  return json::value(to_rfc3339(*ms));
-}
 
 json::value string_or_null(const std::optional<std::string>& s) {
   if (!s) return nullptr;
@@ -111,11 +107,11 @@ json::object order_json(const Order& o, Id viewer) {
       {"cancel_reason", string_or_null(o.cancel_reason)},
       {"pay_by", o.status == OrderStatus::kUnpaid ? json::value(to_rfc3339(o.expires_at))
                                                   : json::value(nullptr)},
-      {"paid_at", time_or_null(o.paid_at)},
-      {"shipped_at", time_or_null(o.shipped_at)},
-      {"delivered_at", time_or_null(o.delivered_at)},
-      {"completed_at", time_or_null(o.completed_at)},
-      {"cancelled_at", time_or_null(o.cancelled_at)},
+      {"paid_at", net::time_or_null(o.paid_at)},
+      {"shipped_at", net::time_or_null(o.shipped_at)},
+      {"delivered_at", net::time_or_null(o.delivered_at)},
+      {"completed_at", net::time_or_null(o.completed_at)},
+      {"cancelled_at", net::time_or_null(o.cancelled_at)},
       {"created_at", to_rfc3339(o.created_at)},
       {"items", std::move(items)},
       {"history", std::move(history)},
@@ -158,7 +154,7 @@ json::object coupon_json(const Coupon& c) {
           {"value", c.value},
           {"min_subtotal", c.min_subtotal},
           {"starts_at", to_rfc3339(c.starts_at)},
-          {"ends_at", time_or_null(c.ends_at)},
+          {"ends_at", net::time_or_null(c.ends_at)},
           {"max_uses", c.max_uses ? json::value(*c.max_uses) : json::value(nullptr)},
           {"uses", c.uses},
           {"per_buyer_limit", c.per_buyer_limit},
@@ -176,7 +172,7 @@ json::object return_json(const ReturnRequest& r) {
           {"state", to_string(r.state)},
           {"seller_note", r.seller_note},
           {"respond_by", to_rfc3339(r.respond_by)},
-          {"decided_at", time_or_null(r.decided_at)},
+          {"decided_at", net::time_or_null(r.decided_at)},
           {"auto_approved", r.auto_approved},
           {"created_at", to_rfc3339(r.created_at)}};
 }

@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 // visible one plays, the next one is preloaded, more load near the end.
 // Reports impressions, quick skips and replays to the For You engine.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { reportAd } from '../ads/api';
 import { ApiError, errorMessage, type Page, type PageParams } from '../api';
 import { FeedItem } from './FeedItem';
 import type { Video } from './api';
@@ -12,6 +13,12 @@ import { trackEvent } from './events';
 const kSkipWithinMs = 2000;
 /** Replays reported per time an item is active (a short clip left playing loops every second). */
 const kMaxReplays = 4;
+
+/**
+ * A feed item's identity. An ad may promote a video the feed already showed
+ * organically: it is still its own item (own label, own impression).
+ */
+const itemKey = (v: Video) => (v.sponsored ? `ad:${v.sponsored.token}` : v.id);
 
 export function Feed(props: {
   feedKey: string;
@@ -45,8 +52,8 @@ export function Feed(props: {
         if (my !== gen.current) return;
         setItems((prev) => {
           if (!append) return page.items;
-          const seen = new Set(prev.map((v) => v.id));
-          return [...prev, ...page.items.filter((v) => !seen.has(v.id))];
+          const seen = new Set(prev.map(itemKey));
+          return [...prev, ...page.items.filter((v) => !seen.has(itemKey(v)))];
         });
         setCursor(page.next_cursor);
         setMore(page.next_cursor !== null || (!!props.untilEmpty && page.items.length > 0));
@@ -93,19 +100,22 @@ export function Feed(props: {
   // An impression when an item becomes the active one; a skip when the viewer
   // moves on quickly without having seen it to the end; nothing more for an
   // item marked "not interested" (that event says it all).
-  const activeId = items[active]?.id;
+  const activeItem = items[active];
+  const activeId = activeItem?.id;
   const looped = useRef(new Map<string, number>());
   const dismissed = useRef(new Set<string>());
   useEffect(() => {
     if (!activeId) return;
     trackEvent('impression', activeId);
+    // A sponsored card on screen is an ad impression (charged to its campaign).
+    reportAd('impression', activeItem?.sponsored);
     const since = performance.now();
     looped.current.delete(activeId);
     return () => {
       if (dismissed.current.has(activeId) || looped.current.has(activeId)) return;
       if (performance.now() - since < kSkipWithinMs) trackEvent('skip', activeId);
     };
-  }, [activeId]);
+  }, [activeItem && itemKey(activeItem)]);
 
   const onLoop = (id: string) => {
     const n = (looped.current.get(id) ?? 0) + 1;
@@ -126,6 +136,16 @@ export function Feed(props: {
   useEffect(() => {
     if (loaded && !loading && !error && more && active >= items.length - 3) load(cursor, true);
   }, [active, items.length, cursor, more, loading, loaded]);
+
+  // Where the feed comes to rest decides too: an observer re-created while a
+  // scroll is under way (a page arriving) may miss the crossing.
+  const onScroll = () => {
+    const root = box.current;
+    if (!root || root.clientHeight === 0) return;
+    const at = root.scrollTop / root.clientHeight;
+    const n = Math.round(at);
+    if (Math.abs(at - n) < 0.02 && n < items.length) setActive(n);
+  };
 
   const go = (delta: number) => {
     const root = box.current;
@@ -169,14 +189,14 @@ export function Feed(props: {
   }
 
   return (
-    <div class="feed" ref={box} tabIndex={0} onKeyDown={onKey} aria-label="Videos" role="feed" aria-busy={loading}>
+    <div class="feed" ref={box} tabIndex={0} onKeyDown={onKey} onScroll={onScroll} aria-label="Videos" role="feed" aria-busy={loading}>
       {items.map((v, i) => (
         <FeedItem
-          key={v.id}
+          key={itemKey(v)}
           video={v}
           index={i}
           mode={i === active ? 'active' : i === active + 1 ? 'preload' : 'idle'}
-          onChange={(nv) => setItems((list) => list.map((x) => (x.id === nv.id ? nv : x)))}
+          onChange={(nv) => setItems((list) => list.map((x) => (x.id === nv.id ? { ...nv, sponsored: x.sponsored } : x)))}
           onLoop={() => onLoop(v.id)}
           onNotInterested={() => dismiss(v.id)}
         />
