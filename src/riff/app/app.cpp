@@ -276,6 +276,11 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   music_options.offline_licence_days = config.offline_licence_days;
   music_options.ad_every_tracks = config.ad_every_tracks;
   music_options.probe = music::child_probe_runner("/proc/self/exe", limits);
+  music_options.queue = p->queue.get();
+  music_options.wake = [worker] { worker->wake(); };
+  music_options.sounds_dir = data / "sounds";  // where SoundService keeps sound audio
+  music_options.sound_clip_ms = std::int64_t{config.sound_clip_seconds} * 1000;
+  music_options.label_upload_max_bytes = static_cast<std::size_t>(config.label_upload_max_bytes);
   auto countries = parse_country_list(config.music_countries);  // checked by the config
   if (!countries) return countries.status().with_context("music.countries");
   music_options.regions.countries = std::move(countries).value();
@@ -284,6 +289,10 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   if (!music) return music.status().with_context("music");
   p->music = std::move(music).value();
   p->music->mount(p->router);
+  music::MusicModule* labels_module = p->music.get();
+  p->worker->handle(std::string(music::kLabelImportJob), [labels_module](jobs::JobContext& ctx) {
+    return labels_module->labels().handle(ctx);
+  });
   // Songs as sounds: catalog sounds link to their song; songs list their videos.
   music::MusicModule* music_module = p->music.get();
   p->sounds->set_song_lookup([music_module](std::optional<Id> viewer, Id track_id) {
@@ -352,6 +361,7 @@ int App::import_music(const std::string& dir, bool transcode) {
   cmd.music_dir = fs::path(p.config.data_dir) / "music";
   cmd.transcode = transcode;
   cmd.sounds_dir = fs::path(p.config.data_dir) / "sounds";  // where SoundService keeps sound audio
+  cmd.sound_clip_ms = std::int64_t{p.config.sound_clip_seconds} * 1000;
   cmd.jobs = media_jobs(p.config);
   cmd.limits = {p.config.media_job_cpu_seconds, std::int64_t{p.config.media_job_memory_mb} << 20,
                 p.config.media_job_timeout_seconds};

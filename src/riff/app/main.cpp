@@ -74,6 +74,9 @@ int main(int argc, char** argv) {
   music_probe->add_option("--input", probe_spec.input, "the audio file")->required();
   music_probe->add_option("--out", probe_spec.out_dir, "an existing folder for the outputs")->required();
   music_probe->add_flag("--no-transcode", probe_no_transcode, "make no streaming tiers");
+  music_probe->add_option("--clip-ms", probe_spec.clip_ms, "also cut a sound clip this long");
+  music_probe->add_option("--clip-start-ms", probe_spec.clip_start_ms,
+                          "where the clip starts (default: the loudest window)");
   auto* music_charts = music->add_subcommand(
       "charts", "Store the charts of ended weeks, or recompute one week and those after it");
   std::string chart_week;

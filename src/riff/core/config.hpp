@@ -72,6 +72,8 @@ struct Config {
   std::string google_play_package;   // when set, RTDN messages must name it
   bool music_links_allow_private = false;  // linked Subsonic services may be on private addresses
   int offline_licence_days = 30;     // how long an offline download licence lasts unless renewed
+  int sound_clip_seconds = 60;                        // a catalog song's sound: a clip this long (0 = whole song)
+  std::int64_t label_upload_max_bytes = 100LL << 20;  // one label track upload
   int ad_every_tracks = 3;           // free listeners hear an audio ad after this many counted plays (0 = off)
 
   // [ledger]

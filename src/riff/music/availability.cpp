@@ -41,12 +41,15 @@ Result<std::string> canonical_territories(std::string_view text) {
   if (text.size() > 2000) return Status::invalid("/territories", "at most 2000 characters");
   bool worldwide = false;
   std::vector<std::string> included, excluded;
-  for (auto part : split_commas(text)) {
+  // Labels write lists with spaces too ("WORLD -CN"): any run of spaces separates.
+  std::string spaced(text);
+  std::replace(spaced.begin(), spaced.end(), ' ', ',');
+  for (auto part : split_commas(spaced)) {
     const bool exclude = part.front() == '-';
     if (exclude) part.remove_prefix(1);
     std::string up(part);
     std::transform(up.begin(), up.end(), up.begin(), [](char c) { return std::toupper(c); });
-    if (!exclude && up == kWorldwide) {
+    if (!exclude && (up == kWorldwide || up == "WORLD")) {
       worldwide = true;
       continue;
     }

@@ -10,8 +10,9 @@
 //   worldwide tracks.
 // - A track is available where its territories allow. Territories are
 //   ISO 3166-1 alpha-2 codes separated by ',': "IN,BR" = only there;
-//   "WW" or "" = worldwide; "-CN" excludes a country ("WW,-CN" = everywhere
-//   but China). Stored in the canonical form canonical_territories() gives.
+//   "WW" (or "WORLD") or "" = worldwide; "-CN" excludes a country ("WW,-CN" = everywhere
+//   but China); spaces separate like commas ("WORLD -CN"). Stored in the
+//   canonical form canonical_territories() gives.
 // - An album is available when one of its tracks is; an artist when one of
 //   the tracks they are credited on is.
 //

@@ -1,6 +1,7 @@
 #include "riff/music/catalog.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 #include "riff/db/text_search.hpp"
@@ -17,7 +18,8 @@ constexpr std::string_view kTrackColumns =
     "t.source_size,"
     " t.loudness_lufs, t.true_peak_dbtp, al.loudness_lufs, al.peak_dbtp, t.tiers, t.territories, "
     "al.cover_path,"
-    " t.play_count, t.created_at, (SELECT MIN(s.id) FROM sounds s WHERE s.catalog_track_id = t.id)"
+    " t.play_count, t.created_at, (SELECT MIN(s.id) FROM sounds s WHERE s.catalog_track_id = t.id),"
+    " t.label_id, t.duration_samples, t.gapless_tiers"
     " FROM music_tracks t JOIN music_albums al ON al.id = t.album_id ";
 
 /// The rights condition on music_tracks `t` for `region`, with its
@@ -95,6 +97,9 @@ Track track_from(const db::Row& r) {
   t.play_count = r.i64(24);
   t.created_at = r.i64(25);
   t.sound_id = r.opt_i64(26);
+  t.label_id = r.opt_i64(27);
+  t.duration_samples = r.i64(28);
+  t.gapless = gapless_from_text(r.str(29));
   return t;
 }
 
@@ -174,6 +179,12 @@ Result<Track> Catalog::track(Id id, const Region& region) {
                 {id}));
   for (const auto& r : rows) t.artists.emplace_back(r.i64(0), r.str(1));
   return t;
+}
+
+Result<std::vector<Track>> Catalog::label_tracks(Id label_id, Id before, int limit) {
+  const Id below = before > 0 ? before : std::numeric_limits<Id>::max();
+  return query_tracks("t.label_id = $1 AND t.id < $2", "ORDER BY t.id DESC LIMIT $3",
+                      {label_id, below, limit}, Region::anywhere());
 }
 
 Result<std::vector<Track>> Catalog::tracks(const std::vector<Id>& ids, const Region& region) {

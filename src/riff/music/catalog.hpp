@@ -78,6 +78,9 @@ class Catalog {
   Result<SearchResult> search(const SearchQuery& q, const Region& region = Region::anywhere());
   Result<std::vector<Genre>> genres(const Region& region = Region::anywhere());
   Result<std::int64_t> track_count(const Region& region = Region::anywhere());
+  /// The tracks `label_id` owns, newest first, after the track `before`
+  /// (0 = from the newest); wherever they may be heard (the label's view).
+  Result<std::vector<Track>> label_tracks(Id label_id, Id before, int limit);
 
   /// <music_dir>/tracks/<id>/a<kbps>.m4a
   std::filesystem::path tier_path(Id track_id, int kbps) const;

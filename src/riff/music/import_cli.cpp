@@ -46,7 +46,8 @@ class ProgressBar {
 int run_import_command(db::Database& db, IdGenerator& ids, const Clock& clock,
                        const ImportCommand& cmd) {
   Importer importer(db, ids, clock, child_probe_runner(cmd.riffd, cmd.limits),
-                    ImportOptions{cmd.music_dir, cmd.transcode, cmd.jobs, cmd.sounds_dir});
+                    ImportOptions{cmd.music_dir, cmd.transcode, cmd.jobs, cmd.sounds_dir,
+                                  cmd.sound_clip_ms});
   ProgressBar bar;
   auto report =
       importer.run(cmd.dir, [&bar](std::int64_t done, std::int64_t total, const std::string& file) {

@@ -18,6 +18,7 @@ struct ImportCommand {
   bool transcode = true;
   int jobs = 1;                      // files probed at once
   std::filesystem::path sounds_dir;  // <data_dir>/sounds: tracks become catalog sounds
+  std::int64_t sound_clip_ms = 60'000;  // each sound is a clip this long (0 = whole song)
   std::filesystem::path riffd = "/proc/self/exe";  // runs `music probe` children
   media::ChildLimits limits;
 };

@@ -98,6 +98,11 @@ ProbeRunner child_probe_runner(fs::path riffd, media::ChildLimits limits) {
         riffd.string(),       "music", "probe", "--input", spec.input.string(), "--out",
         spec.out_dir.string()};
     if (!spec.transcode) argv.push_back("--no-transcode");
+    if (spec.clip_ms > 0) {
+      argv.insert(argv.end(), {"--clip-ms", std::to_string(spec.clip_ms)});
+      if (spec.clip_start_ms >= 0)
+        argv.insert(argv.end(), {"--clip-start-ms", std::to_string(spec.clip_start_ms)});
+    }
     media::ChildRun run = media::run_child(argv, limits, {}, {});
     ProbeResult crashed;
     crashed.kind = ProbeResult::Kind::kCrashed;
@@ -139,12 +144,7 @@ Result<ImportReport> Importer::run(const fs::path& dir, const ImportProgress& pr
   }
   if (ec) return Status::unavailable("scan " + root.string() + ": " + ec.message());
   std::sort(files.begin(), files.end());
-  for (const char* sub : {"tracks", "covers", "tmp"}) {
-    fs::create_directories(options_.music_dir / sub, ec);
-    if (ec)
-      return Status::unavailable("create " + (options_.music_dir / sub).string() + ": " +
-                                 ec.message());
-  }
+  RIFF_RETURN_IF_ERROR(prepare_dirs());
 
   ImportReport report;
   report.files = static_cast<std::int64_t>(files.size());
@@ -195,8 +195,43 @@ Result<ImportReport> Importer::run(const fs::path& dir, const ImportProgress& pr
   return report;
 }
 
+Status Importer::prepare_dirs() {
+  std::error_code ec;
+  for (const char* sub : {"tracks", "covers", "tmp"}) {
+    fs::create_directories(options_.music_dir / sub, ec);
+    if (ec)
+      return Status::unavailable("create " + (options_.music_dir / sub).string() + ": " +
+                                 ec.message());
+  }
+  return Status::ok();
+}
+
+Importer::Single Importer::import_one(const fs::path& file, const TrackOverrides& overrides) {
+  Single out;
+  if (Status st = prepare_dirs(); !st) {
+    out.failure = ImportFailure{file.string(), "storage", st.message()};
+    return out;
+  }
+  ImportReport report;
+  std::vector<Id> albums;
+  Id id = 0;
+  if (import_file(file, report, albums, overrides, &id) == Outcome::kFailed) {
+    out.failure = report.failures.empty()
+                      ? ImportFailure{file.string(), "failed", "the import failed"}
+                      : std::move(report.failures.front());
+    return out;
+  }
+  out.track_id = id;
+  if (Status st = update_album_loudness(albums); !st) {
+    // The track is in; only the album's combined loudness is stale until the next import.
+    (void)st;
+  }
+  return out;
+}
+
 Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& report,
-                                        std::vector<Id>& albums) {
+                                        std::vector<Id>& albums, const TrackOverrides& ov,
+                                        Id* track_out) {
   auto failed = [&](std::string reason, std::string message) {
     report.failures.push_back({file.string(), std::move(reason), std::move(message)});
     return Outcome::kFailed;
@@ -208,20 +243,30 @@ Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& repo
   if (ec) return failed("unreadable", ec.message());
   const std::string path = file.string();
 
+  // A track imported before gapless data and sound clips existed is read
+  // again even when its file did not change.
   auto existing = db_.query(
-      "SELECT id, source_size, source_mtime_ms, content_hash FROM music_tracks"
-      " WHERE source_path = $1",
+      "SELECT t.id, t.source_size, t.source_mtime_ms, t.content_hash, t.duration_samples,"
+      " t.clip_start_ms, (SELECT COUNT(*) FROM sounds s WHERE s.catalog_track_id = t.id"
+      " AND s.clip_duration_ms IS NOT NULL) FROM music_tracks t WHERE t.source_path = $1",
       {path});
   if (!existing) return failed("database", existing.status().message());
   std::optional<Id> track_id;
+  std::optional<std::int64_t> stored_clip_start;
+  bool stale = false;
   if (!existing->empty()) {
     const auto& row = (*existing)[0];
     track_id = row.i64(0);
-    if (row.i64(1) == size && row.i64(2) == mtime) return Outcome::kUnchanged;
+    if (track_out) *track_out = *track_id;
+    stored_clip_start = row.opt_i64(5);
+    stale = options_.transcode &&
+            (row.i64(4) == 0 ||
+             (!options_.sounds_dir.empty() && options_.sound_clip_ms > 0 && row.i64(6) == 0));
+    if (!stale && row.i64(1) == size && row.i64(2) == mtime) return Outcome::kUnchanged;
   }
   auto hash = hash_file(file);
   if (!hash) return failed("unreadable", hash.status().message());
-  if (!existing->empty() && (*existing)[0].str(3) == *hash) {
+  if (!stale && !existing->empty() && (*existing)[0].str(3) == *hash) {
     // Touched but not changed: remember the new size and mtime so the next
     // run skips it without hashing.
     auto st =
@@ -246,12 +291,20 @@ Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& repo
   spec.input = file;
   spec.out_dir = tmp;
   spec.transcode = options_.transcode;
+  if (!options_.sounds_dir.empty()) {
+    spec.clip_ms = options_.sound_clip_ms;
+    spec.clip_start_ms = ov.clip_start_ms.value_or(stored_clip_start.value_or(-1));
+  }
   ProbeResult r = probe_(spec);
   if (r.kind == ProbeResult::Kind::kRejected) return failed(r.reason, r.message);
   if (r.kind == ProbeResult::Kind::kCrashed) return failed("crashed", r.message);
 
   // What the catalog records, with fallbacks for untagged files.
   AudioTags& t = r.tags;
+  if (ov.title) t.title = *ov.title;
+  if (!ov.artists.empty()) t.artists = ov.artists;
+  if (ov.album) t.album = *ov.album;
+  if (ov.isrc) t.isrc = *ov.isrc;
   if (t.title.empty()) t.title = clean_tag(file.stem().string());
   if (t.title.empty()) t.title = "Untitled";
   if (t.artists.empty()) t.artists.push_back("Unknown Artist");
@@ -273,6 +326,17 @@ Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& repo
 
   const Id id = track_id.value_or(ids_.next());
   const fs::path track_dir = options_.music_dir / "tracks" / id_to_string(id);
+  // A new track that fails from here on leaves no files behind.
+  struct NewTrackFiles {
+    std::vector<fs::path> paths;
+    bool keep = false;
+    ~NewTrackFiles() {
+      if (keep) return;
+      std::error_code e;
+      for (const auto& p : paths) fs::remove_all(p, e);
+    }
+  } made{{}, track_id.has_value()};
+  made.paths.push_back(track_dir);
   fs::remove_all(track_dir, ec);
   fs::create_directories(track_dir, ec);
   if (ec) return failed("storage", ec.message());
@@ -301,11 +365,30 @@ Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& repo
     if (!sound_id) sound_id = ids_.next();
     fs::create_directories(options_.sounds_dir, ec);
     const fs::path audio = options_.sounds_dir / (id_to_string(*sound_id) + ".m4a");
+    made.paths.push_back(audio);
     fs::remove(audio, ec);
-    fs::create_hard_link(track_dir / "a160.m4a", audio, ec);
-    if (ec) fs::copy_file(track_dir / "a160.m4a", audio, fs::copy_options::overwrite_existing, ec);
-    if (ec) return failed("storage", "sound file: " + ec.message());
+    ec.clear();
+    if (!r.clip_file.empty()) {
+      // The licensed clip the child cut; the whole song only without clips.
+      fs::rename(tmp / r.clip_file, audio, ec);
+      if (ec) return failed("storage", "sound clip: " + ec.message());
+    } else {
+      fs::create_hard_link(track_dir / "a160.m4a", audio, ec);
+      if (ec)
+        fs::copy_file(track_dir / "a160.m4a", audio, fs::copy_options::overwrite_existing, ec);
+      if (ec) return failed("storage", "sound file: " + ec.message());
+    }
   }
+  std::optional<std::int64_t> clip_start, clip_duration;
+  if (!r.clip_file.empty()) {
+    clip_start = r.clip_start_ms;
+    clip_duration = r.clip_duration_ms;
+  }
+  const std::int64_t sound_ms = clip_duration.value_or(r.duration_ms);
+  const std::string gapless_tiers = gapless_to_text(r.gapless);
+  const std::optional<std::string> territories = ov.territories;
+  const std::optional<Id> label_id = ov.label_id;
+  const std::optional<std::int64_t> wanted_clip_start = ov.clip_start_ms;
 
   const std::int64_t now = clock_.now_ms();
   Id album_id = 0;
@@ -349,7 +432,9 @@ Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& repo
                " sample_rate = $12, channels = $13, bit_rate = $14, suffix = $15, loudness_lufs = "
                "$16,"
                " true_peak_dbtp = $17, tiers = $18, source_size = $19, source_mtime_ms = $20,"
-               " content_hash = $21, updated_at = $22 WHERE id = $1",
+               " content_hash = $21, updated_at = $22, duration_samples = $23, gapless_tiers = $24,"
+               " territories = COALESCE($25, territories), label_id = COALESCE($26, label_id),"
+               " clip_start_ms = COALESCE($27, clip_start_ms) WHERE id = $1",
                {id,
                 t.title,
                 album_id,
@@ -371,7 +456,12 @@ Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& repo
                 size,
                 mtime,
                 *hash,
-                now})
+                now,
+                r.duration_samples,
+                gapless_tiers,
+                territories,
+                label_id,
+                wanted_clip_start})
               .status());
       RIFF_RETURN_IF_ERROR(
           c.exec("DELETE FROM music_track_artists WHERE track_id = $1", {id}).status());
@@ -383,9 +473,10 @@ Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& repo
                " genre, isrc, duration_ms, sample_rate, channels, bit_rate, suffix, loudness_lufs,"
                " true_peak_dbtp, tiers, source_path, source_size, source_mtime_ms, content_hash, "
                "created_at,"
-               " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+               " updated_at, duration_samples, gapless_tiers, territories, label_id, clip_start_ms)"
+               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
                "$15, $16,"
-               " $17, $18, $19, $20, $21, $22, $23, $23)",
+               " $17, $18, $19, $20, $21, $22, $23, $23, $24, $25, $26, $27, $28)",
                {id,
                 t.title,
                 album_id,
@@ -408,7 +499,12 @@ Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& repo
                 size,
                 mtime,
                 *hash,
-                now})
+                now,
+                r.duration_samples,
+                gapless_tiers,
+                territories.value_or(""),
+                label_id,
+                wanted_clip_start})
               .status());
     }
     for (std::size_t i = 0; i < artist_ids.size(); ++i) {
@@ -422,15 +518,20 @@ Importer::Outcome Importer::import_file(const fs::path& file, ImportReport& repo
       const std::string audio = (options_.sounds_dir / (id_to_string(*sound_id) + ".m4a")).string();
       RIFF_RETURN_IF_ERROR(
           c.exec("INSERT INTO sounds (id, kind, title, catalog_track_id, audio_path, duration_ms,"
-                 " reusable, use_count, created_at) VALUES ($1, 1, $2, $3, $4, $5, 1, 0, $6)"
+                 " reusable, use_count, created_at, clip_start_ms, clip_duration_ms)"
+                 " VALUES ($1, 1, $2, $3, $4, $5, 1, 0, $6, $7, $8)"
                  " ON CONFLICT (id) DO UPDATE SET title = excluded.title,"
-                 " audio_path = excluded.audio_path, duration_ms = excluded.duration_ms",
-                 {*sound_id, title, id, audio, r.duration_ms, now})
+                 " audio_path = excluded.audio_path, duration_ms = excluded.duration_ms,"
+                 " clip_start_ms = excluded.clip_start_ms,"
+                 " clip_duration_ms = excluded.clip_duration_ms",
+                 {*sound_id, title, id, audio, sound_ms, now, clip_start, clip_duration})
               .status());
     }
     return Status::ok();
   });
   if (!st) return failed("database", st.message());
+  made.keep = true;
+  if (track_out) *track_out = id;
   albums.push_back(album_id);
   return track_id ? Outcome::kUpdated : Outcome::kImported;
 }

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,20 @@ struct ImportOptions {
   /// sound (video's `sounds` table, kind 1) whose audio is its 160 tier,
   /// linked to <sounds_dir>/<sound id>.m4a, so videos can use the song.
   std::filesystem::path sounds_dir;
+  /// Length of a song's sound: a clip of the song (clip_cut.hpp) rather than
+  /// the whole of it. 0: the whole 160 tier, as before clips.
+  std::int64_t sound_clip_ms = 60'000;
+};
+
+/// What a label says about an uploaded track, over what its tags say.
+struct TrackOverrides {
+  std::optional<std::string> title;
+  std::vector<std::string> artists;  // empty: from the tags
+  std::optional<std::string> album;
+  std::optional<std::string> isrc;
+  std::optional<std::string> territories;  // canonical (availability.hpp)
+  std::optional<Id> label_id;
+  std::optional<std::int64_t> clip_start_ms;  // unset: kept, else the loudest window
 };
 
 struct ImportFailure {
@@ -85,10 +100,22 @@ class Importer {
   /// Fails only when `dir` cannot be read or the database fails.
   Result<ImportReport> run(const std::filesystem::path& dir, const ImportProgress& progress = {});
 
+  /// Imports one file (a label's upload) with `overrides`; the file's path
+  /// is its identity, as for run(). Either the track id (also when the file
+  /// was imported before) or the failure; a failed file leaves no track,
+  /// tier or sound behind.
+  struct Single {
+    std::optional<Id> track_id;
+    std::optional<ImportFailure> failure;
+  };
+  Single import_one(const std::filesystem::path& file, const TrackOverrides& overrides);
+
  private:
   enum class Outcome { kImported, kUpdated, kUnchanged, kFailed };
   Outcome import_file(const std::filesystem::path& file, ImportReport& report,
-                      std::vector<Id>& albums);
+                      std::vector<Id>& albums, const TrackOverrides& overrides = {},
+                      Id* track_out = nullptr);
+  Status prepare_dirs();
   Status update_album_loudness(const std::vector<Id>& albums);
 
   db::Database& db_;

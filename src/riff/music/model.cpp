@@ -86,4 +86,35 @@ std::optional<double> Track::album_gain_db() const {
   return gain_to_target(*album_loudness_lufs);
 }
 
+std::string gapless_to_text(const std::vector<TierGapless>& tiers) {
+  std::string out;
+  for (const auto& g : tiers) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(g.kbps) + ":" + std::to_string(g.encoder_delay_samples) + ":" +
+           std::to_string(g.padding_samples);
+  }
+  return out;
+}
+
+std::vector<TierGapless> gapless_from_text(std::string_view text) {
+  std::vector<TierGapless> out;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    std::string_view part = text.substr(0, comma);
+    std::int64_t v[3] = {};
+    bool ok = true;
+    for (int i = 0; i < 3 && ok; ++i) {
+      const auto colon = part.find(':');
+      const std::string_view num = part.substr(0, colon);
+      ok = std::from_chars(num.data(), num.data() + num.size(), v[i]).ec == std::errc() &&
+           v[i] >= 0 && (i == 2) == (colon == std::string_view::npos);
+      part = colon == std::string_view::npos ? std::string_view() : part.substr(colon + 1);
+    }
+    if (ok && v[0] > 0) out.push_back({static_cast<int>(v[0]), v[1], v[2]});
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
 }  // namespace riff::music

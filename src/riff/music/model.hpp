@@ -39,6 +39,18 @@ double combined_loudness(const std::vector<std::pair<double, std::int64_t>>& luf
 std::string tiers_to_text(const std::vector<int>& tiers);
 std::vector<int> tiers_from_text(std::string_view text);
 
+/// What a gapless player needs about one tier: the AAC encoder's priming
+/// samples (the MP4's edit list skips them) and the silence it appended to
+/// fill the last frame.
+struct TierGapless {
+  int kbps = 0;
+  std::int64_t encoder_delay_samples = 0;
+  std::int64_t padding_samples = 0;
+};
+/// "96:1024:820,160:1024:820" <-> tiers' gapless data; bad entries are skipped.
+std::string gapless_to_text(const std::vector<TierGapless>& tiers);
+std::vector<TierGapless> gapless_from_text(std::string_view text);
+
 struct Artist {
   Id id = 0;
   std::string name;
@@ -91,6 +103,9 @@ struct Track {
   std::int64_t play_count = 0;
   std::int64_t created_at = 0;
   std::optional<Id> sound_id;  // the catalog sound videos use this song as
+  std::optional<Id> label_id;  // the label that owns it (uploaded it)
+  std::int64_t duration_samples = 0;  // at kTierSampleRate; 0 = not measured yet
+  std::vector<TierGapless> gapless;
 
   std::optional<double> track_gain_db() const;
   std::optional<double> album_gain_db() const;

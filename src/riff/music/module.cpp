@@ -7,6 +7,7 @@ MusicModule::MusicModule(db::Database& db, IdGenerator& ids, const Clock& clock,
     : db_(db),
       clock_(clock),
       public_url_(options.public_url),
+      label_upload_max_bytes_(options.label_upload_max_bytes),
       catalog_(db, options.music_dir),
       subscriptions_(db, clock),
       store_notifications_(db, clock, subscriptions_, std::move(store)),
@@ -20,7 +21,12 @@ MusicModule::MusicModule(db::Database& db, IdGenerator& ids, const Clock& clock,
       rights_(db, clock),
       audio_ads_(
           db, ids, clock, subscriptions_, availability_,
-          AudioAdOptions{options.music_dir / "ads", options.ad_every_tracks, options.probe}) {}
+          AudioAdOptions{options.music_dir / "ads", options.ad_every_tracks, options.probe}),
+      labels_(db, ids, clock, catalog_, options.queue, options.wake,
+              LabelOptions{options.music_dir / "label-sources",
+                           ImportOptions{options.music_dir, true, 1, options.sounds_dir,
+                                         options.sound_clip_ms},
+                           options.probe}) {}
 
 Result<std::unique_ptr<MusicModule>> MusicModule::create(db::Database& db, IdGenerator& ids,
                                                          const Clock& clock,
@@ -56,6 +62,7 @@ void MusicModule::mount(net::Router& router) {
   mount_export_routes(router, *this, public_url_);
   mount_rights_routes(router, *this);
   mount_ad_routes(router, *this);
+  mount_label_routes(router, *this, label_upload_max_bytes_);
 }
 
 }  // namespace riff::music

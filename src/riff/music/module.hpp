@@ -15,6 +15,7 @@
 #include "riff/music/availability.hpp"
 #include "riff/music/catalog.hpp"
 #include "riff/music/charts.hpp"
+#include "riff/music/labels.hpp"
 #include "riff/music/listening.hpp"
 #include "riff/music/offline_licences.hpp"
 #include "riff/music/playlists.hpp"
@@ -41,6 +42,14 @@ struct MusicOptions {
   RegionOptions regions;
   int ad_every_tracks = 3;  // free listeners hear an audio ad after this many plays (0 = none)
   ProbeRunner probe;        // decodes uploaded ad audio in a child; unset: uploads refused
+  // Label uploads (labels.hpp): imported as jobs on `queue` (unset: refused);
+  // `wake` tells this node's worker. Songs become sounds under `sounds_dir`,
+  // as clips of `sound_clip_ms` (0: the whole song).
+  jobs::JobQueue* queue = nullptr;
+  std::function<void()> wake;
+  std::filesystem::path sounds_dir;
+  std::int64_t sound_clip_ms = 60'000;
+  std::size_t label_upload_max_bytes = 100u << 20;
 };
 
 class MusicModule {
@@ -65,6 +74,7 @@ class MusicModule {
   Availability& availability() { return availability_; }
   Rights& rights() { return rights_; }
   AudioAds& audio_ads() { return audio_ads_; }
+  Labels& labels() { return labels_; }
   db::Database& db() { return db_; }
   const Clock& clock() const { return clock_; }
 
@@ -75,6 +85,7 @@ class MusicModule {
   db::Database& db_;
   const Clock& clock_;
   std::string public_url_;
+  std::size_t label_upload_max_bytes_;
   Catalog catalog_;
   Subscriptions subscriptions_;
   StoreNotifications store_notifications_;
@@ -86,11 +97,12 @@ class MusicModule {
   Availability availability_;
   Rights rights_;
   AudioAds audio_ads_;
+  Labels labels_;
 };
 
 /// The routes, split by API (routes.cpp, chart_routes.cpp, plan_routes.cpp,
 /// offline_routes.cpp, subsonic_routes.cpp, export_routes.cpp, rights_routes.cpp,
-/// ad_routes.cpp).
+/// ad_routes.cpp, label_routes.cpp).
 void mount_api_routes(net::Router& router, MusicModule& music);
 void mount_chart_routes(net::Router& router, MusicModule& music);
 void mount_plan_routes(net::Router& router, MusicModule& music);
@@ -99,5 +111,6 @@ void mount_subsonic_routes(net::Router& router, MusicModule& music);
 void mount_export_routes(net::Router& router, MusicModule& music, std::string public_url);
 void mount_rights_routes(net::Router& router, MusicModule& music);
 void mount_ad_routes(net::Router& router, MusicModule& music);
+void mount_label_routes(net::Router& router, MusicModule& music, std::size_t max_upload_bytes);
 
 }  // namespace riff::music

@@ -1,6 +1,7 @@
 #include "riff/music/probe_job.hpp"
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <cstdio>
 
 namespace riff::music {
@@ -56,6 +57,17 @@ std::string to_json(const ProbeResult& r) {
   for (int x : r.tiers) tiers.emplace_back(x);
   o["tiers"] = std::move(tiers);
   o["cover_file"] = r.cover_file;
+  o["duration_samples"] = r.duration_samples;
+  json::array gapless;
+  for (const auto& g : r.gapless) {
+    gapless.push_back(json::object{{"kbps", g.kbps},
+                                   {"encoder_delay_samples", g.encoder_delay_samples},
+                                   {"padding_samples", g.padding_samples}});
+  }
+  o["gapless"] = std::move(gapless);
+  o["clip_file"] = r.clip_file;
+  o["clip_start_ms"] = r.clip_start_ms;
+  o["clip_duration_ms"] = r.clip_duration_ms;
   json::object line;
   line["result"] = std::move(o);
   return json::serialize(line);
@@ -112,6 +124,24 @@ Result<ProbeResult> probe_result_from_json(std::string_view text) {
   }
   r.cover_file = str(o, "cover_file");
   if (r.cover_file != "cover.jpg" && r.cover_file != "cover.png") r.cover_file.clear();
+  r.duration_samples = std::max<std::int64_t>(num(o, "duration_samples"), 0);
+  if (const auto* a = o.if_contains("gapless"); a && a->is_array()) {
+    for (const auto& x : a->as_array()) {
+      if (!x.is_object()) continue;
+      const json::object& g = x.as_object();
+      TierGapless t{static_cast<int>(num(g, "kbps")), num(g, "encoder_delay_samples"),
+                    num(g, "padding_samples")};
+      // Plausible values only: at most a few frames of priming and padding.
+      if (t.encoder_delay_samples < 0 || t.encoder_delay_samples > 8192 ||
+          t.padding_samples < 0 || t.padding_samples > 8192)
+        continue;
+      r.gapless.push_back(t);
+    }
+  }
+  r.clip_file = str(o, "clip_file");
+  if (r.clip_file != "clip.m4a") r.clip_file.clear();
+  r.clip_start_ms = std::max<std::int64_t>(num(o, "clip_start_ms"), 0);
+  r.clip_duration_ms = std::max<std::int64_t>(num(o, "clip_duration_ms"), 0);
   return r;
 }
 

@@ -12,6 +12,9 @@
 //   hls96/, hls160/, hls320/      the same packets as HLS: index.m3u8 (VOD),
 //                                 init.mp4 and 6 s fMP4 segments seg000.m4s...
 //   cover.jpg or cover.png        the embedded picture, when there is one
+//   clip.m4a                      with clip_ms > 0: the song's sound clip, the
+//                                 160 tier's packets of the clip window
+//                                 (clip_cut.hpp), remuxed
 
 #include <cstdint>
 #include <filesystem>
@@ -21,6 +24,7 @@
 #include <vector>
 
 #include "riff/core/status.hpp"
+#include "riff/music/model.hpp"
 #include "riff/music/tags.hpp"
 
 namespace riff::music {
@@ -30,7 +34,11 @@ struct ProbeSpec {
   std::filesystem::path out_dir;  // exists
   bool transcode = true;
   std::int64_t max_duration_ms = 3LL * 3600 * 1000;
+  std::int64_t clip_ms = 0;         // > 0 (with transcode): cut a sound clip this long
+  std::int64_t clip_start_ms = -1;  // where it starts; -1: the loudest window
 };
+
+
 
 struct ProbeResult {
   enum class Kind { kOk, kRejected, kCrashed };
@@ -47,7 +55,17 @@ struct ProbeResult {
   std::optional<double> true_peak_dbtp;
   std::vector<int> tiers;  // files written, kbit/s
   std::string cover_file;  // "cover.jpg"/"cover.png" in out_dir, or ""
+  // Gapless playback: the tiers' exact length at kTierSampleRate, and per tier
+  // what the encoder added around it.
+  std::int64_t duration_samples = 0;
+  std::vector<TierGapless> gapless;
+  std::string clip_file;  // "clip.m4a" in out_dir, or ""
+  std::int64_t clip_start_ms = 0;
+  std::int64_t clip_duration_ms = 0;
 };
+
+/// The sample rate of every streaming tier.
+inline constexpr std::int64_t kTierSampleRate = 44100;
 
 /// Runs `spec` in this process. Only `riffd music probe` calls it.
 ProbeResult run_probe(const ProbeSpec& spec);

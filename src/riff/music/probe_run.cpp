@@ -18,6 +18,7 @@ extern "C" {
 #include <memory>
 
 #include "riff/media/libav.hpp"
+#include "riff/music/clip_cut.hpp"
 #include "riff/music/model.hpp"
 #include "riff/music/probe_job.hpp"
 
@@ -79,6 +80,7 @@ struct TierOut {
   AVStream* stream = nullptr;
   OutputPtr hls;  // the same packets as HLS (fMP4 segments) in hls<kbps>/
   AVStream* hls_stream = nullptr;
+  std::int64_t packets = 0;  // AAC frames written
 };
 
 TierOut open_tier(const fs::path& dir, int kbps) {
@@ -148,6 +150,7 @@ void encode(TierOut& t, const AVFrame* frame, AVPacket* pkt) {
     check(av_interleaved_write_frame(t.hls.get(), copy.get()), "write HLS segment");
     av_packet_rescale_ts(pkt, t.enc->time_base, t.stream->time_base);
     pkt->stream_index = t.stream->index;
+    ++t.packets;
     check(av_interleaved_write_frame(t.mux.get(), pkt), "write " + t.path.filename().string());
   }
 }
@@ -245,6 +248,8 @@ ProbeResult probe(const ProbeSpec& spec) {
   FramePtr frame(av_frame_alloc()), chunk(av_frame_alloc());
   if (!pkt || !out_pkt || !frame || !chunk) fail("out of memory");
   std::vector<float> left, right, interleaved;
+  std::vector<double> second_energy;  // mean square of each whole second, for the clip
+  double energy = 0;
   std::int64_t samples = 0, encoded = 0;
   const std::int64_t max_samples = spec.max_duration_ms * kRate / 1000;
 
@@ -290,6 +295,13 @@ ProbeResult probe(const ProbeSpec& spec) {
         EBUR128_SUCCESS) {
       fail("loudness meter");
     }
+    for (int i = 0; i < n; ++i) {
+      energy += 0.5 * (double{left[i]} * left[i] + double{right[i]} * right[i]);
+      if ((samples + i + 1) % kRate == 0) {
+        second_energy.push_back(energy / kRate);
+        energy = 0;
+      }
+    }
     samples += n;
     if (samples > max_samples)
       reject("too_long", fmt::format("longer than {} minutes", spec.max_duration_ms / 60000));
@@ -330,8 +342,12 @@ ProbeResult probe(const ProbeSpec& spec) {
       check(av_write_trailer(t.mux.get()), "finish " + t.path.filename().string());
       check(av_write_trailer(t.hls.get()), "finish HLS");
       r.tiers.push_back(t.kbps);
+      const std::int64_t delay = t.enc->initial_padding;
+      r.gapless.push_back({t.kbps, delay,
+                           std::max<std::int64_t>(0, t.packets * t.enc->frame_size - delay - samples)});
     }
   }
+  r.duration_samples = samples;
   av_channel_layout_uninit(&in_layout);
 
   r.duration_ms = samples * 1000 / kRate;
@@ -345,6 +361,17 @@ ProbeResult probe(const ProbeSpec& spec) {
     if (ebur128_true_peak(meter.get(), c, &p) == EBUR128_SUCCESS) peak = std::max(peak, p);
   }
   if (peak > 0) r.true_peak_dbtp = std::round(20 * std::log10(peak) * 100) / 100;
+
+  if (spec.clip_ms > 0 && !tiers.empty()) {
+    const ClipWindow want =
+        choose_clip_window(r.duration_ms, spec.clip_ms, spec.clip_start_ms, second_energy);
+    tiers.clear();  // closes the tier files before they are read back
+    auto cut = cut_clip(spec.out_dir / "a160.m4a", spec.out_dir / "clip.m4a", want);
+    if (!cut) fail("sound clip: " + cut.status().message());
+    r.clip_file = "clip.m4a";
+    r.clip_start_ms = cut->start_ms;
+    r.clip_duration_ms = cut->duration_ms;
+  }
   return r;
 }
 

@@ -10,6 +10,7 @@
 
 #include "riff/core/clock.hpp"
 #include "riff/music/module.hpp"
+#include "riff/music/probe_job.hpp"
 #include "riff/music/region_http.hpp"
 #include "riff/music/track_json.hpp"
 #include "riff/net/file_response.hpp"
@@ -42,6 +43,27 @@ json::value linear_peak(const std::optional<double>& dbtp) {
 
 json::object album_ref(const Track& t) {
   return {{"id", id_to_string(t.album_id)}, {"title", t.album_title}};
+}
+
+/// What a gapless player needs: the exact length at the tiers' sample rate
+/// and, per tier, the encoder's priming and padding (the MP4s' edit lists
+/// trim both). The top-level delay and padding are the 160 tier's. Null
+/// for tracks imported before they were measured.
+json::value gapless_json(const Track& t) {
+  if (t.duration_samples <= 0 || t.gapless.empty()) return nullptr;
+  const TierGapless* main = &t.gapless.front();
+  json::array tiers;
+  for (const auto& g : t.gapless) {
+    if (g.kbps == 160) main = &g;
+    tiers.push_back(json::object{{"quality", g.kbps},
+                                 {"encoder_delay_samples", g.encoder_delay_samples},
+                                 {"padding_samples", g.padding_samples}});
+  }
+  return json::object{{"sample_rate", kTierSampleRate},
+                      {"duration_samples", t.duration_samples},
+                      {"encoder_delay_samples", main->encoder_delay_samples},
+                      {"padding_samples", main->padding_samples},
+                      {"tiers", std::move(tiers)}};
 }
 
 }  // namespace
@@ -85,6 +107,7 @@ json::object track_json(const Track& t) {
                                    {"album_peak", linear_peak(t.album_peak_dbtp)}}},
       {"play_count", t.play_count},
       {"sound_id", t.sound_id ? json::value(id_to_string(*t.sound_id)) : json::value(nullptr)},
+      {"gapless", gapless_json(t)},
   };
 }
 
@@ -203,7 +226,7 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
       "/api/v1/tracks/{id}/stream",
       [&m](Request& req) {
         const Id id = path_id(req);
-        available_or_throw(m.catalog().track(id, listener_region(m, req)));
+        const Track track = available_or_throw(m.catalog().track(id, listener_region(m, req)));
         int requested = 0;
         if (auto q = req.query("quality"); q && !q->empty()) {
           try {
@@ -220,6 +243,14 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
         if (!r) throw HttpError(404, "not-found", "Not found", "The stream file is missing.");
         r->headers.set("Content-Type", "audio/mp4");
         r->headers.set("X-Riff-Quality", std::to_string(c.kbps));
+        // Gapless: what the file's edit list trims, for players that read raw packets.
+        for (const auto& g : track.gapless) {
+          if (g.kbps != c.kbps || track.duration_samples <= 0) continue;
+          r->headers.set("X-Riff-Sample-Rate", std::to_string(kTierSampleRate));
+          r->headers.set("X-Riff-Duration-Samples", std::to_string(track.duration_samples));
+          r->headers.set("X-Riff-Encoder-Delay", std::to_string(g.encoder_delay_samples));
+          r->headers.set("X-Riff-Encoder-Padding", std::to_string(g.padding_samples));
+        }
         return std::move(*r);
       },
       required);
@@ -231,7 +262,7 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
       [&m](Request& req) {
         const Id id = path_id(req);
         const std::string file(req.param("file"));
-        available_or_throw(m.catalog().track(id, listener_region(m, req)));
+        const Track track = available_or_throw(m.catalog().track(id, listener_region(m, req)));
         const std::vector<int> allowed =
             net::value_or_throw(m.listening().allowed_tiers(req.principal->user_id, id));
         if (file == "master.m3u8") {

@@ -351,6 +351,43 @@ CREATE TABLE music_ad_serves (
 CREATE INDEX music_ad_serves_ad ON music_ad_serves (ad_id, heard_at);
 CREATE INDEX music_ad_serves_user ON music_ad_serves (user_id, heard_at))sql",
        std::nullopt},
+      // Record labels (labels.hpp): accounts an admin made a label, the
+      // tracks each one owns, and their uploads (each a durable job).
+      {430, "music_labels", R"sql(
+CREATE TABLE music_labels (
+  id BIGINT PRIMARY KEY,
+  user_id BIGINT NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+ALTER TABLE music_tracks ADD COLUMN label_id BIGINT;
+CREATE INDEX music_tracks_label ON music_tracks (label_id, id);
+CREATE TABLE music_label_uploads (
+  id BIGINT PRIMARY KEY,
+  label_id BIGINT NOT NULL REFERENCES music_labels(id) ON DELETE CASCADE,
+  status TEXT NOT NULL,
+  file_name TEXT NOT NULL DEFAULT '',
+  size BIGINT NOT NULL,
+  metadata TEXT NOT NULL,
+  source_path TEXT NOT NULL,
+  track_id BIGINT,
+  error_reason TEXT NOT NULL DEFAULT '',
+  error TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX music_label_uploads_label ON music_label_uploads (label_id, id))sql",
+       std::nullopt},
+      // Gapless playback (per tier: encoder delay and padding as
+      // "kbps:delay:padding,..."), and where the label wants the song's sound
+      // clip to start (NULL: the loudest window).
+      {431, "music_gapless_clips", R"sql(
+ALTER TABLE music_tracks ADD COLUMN duration_samples BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE music_tracks ADD COLUMN gapless_tiers TEXT NOT NULL DEFAULT '';
+ALTER TABLE music_tracks ADD COLUMN clip_start_ms BIGINT)sql",
+       std::nullopt},
   };
 }
 

@@ -59,6 +59,9 @@ struct Sound {
   bool reusable = true;
   std::int64_t use_count = 0;
   std::int64_t created_at = 0;
+  // Catalog sounds: the window of the song the sound's audio holds.
+  std::optional<std::int64_t> clip_start_ms;
+  std::optional<std::int64_t> clip_duration_ms;
 };
 
 struct Hashtag {

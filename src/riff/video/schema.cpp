@@ -92,6 +92,12 @@ CREATE TABLE video_mentions (
   PRIMARY KEY (video_id, user_id)
 ))sql",
        std::nullopt},
+      // A catalog song's sound is a clip of the song: which window (NULL for
+      // original sounds).
+      {204, "video_sound_clips", R"sql(
+ALTER TABLE sounds ADD COLUMN clip_start_ms BIGINT;
+ALTER TABLE sounds ADD COLUMN clip_duration_ms BIGINT)sql",
+       std::nullopt},
   };
 }
 

@@ -16,7 +16,8 @@ Result<SoundView> SoundService::load(db::Conn& c, std::optional<Id> viewer, Id s
   RIFF_ASSIGN_OR_RETURN(
       db::Rows rows,
       c.query("SELECT s.id, s.kind, s.title, s.creator_id, s.source_video_id, s.catalog_track_id,"
-              " s.duration_ms, s.reusable, s.use_count, s.created_at, u.handle, s.audio_path"
+              " s.duration_ms, s.reusable, s.use_count, s.created_at, u.handle, s.audio_path,"
+              " s.clip_start_ms, s.clip_duration_ms"
               " FROM sounds s LEFT JOIN users u ON u.id = s.creator_id WHERE s.id = $1",
               {sound_id}));
   if (rows.empty()) return Status::not_found("No such sound.");
@@ -26,7 +27,8 @@ Result<SoundView> SoundService::load(db::Conn& c, std::optional<Id> viewer, Id s
                r.str(2),     r.opt_i64(3),
                r.opt_i64(4), r.opt_i64(5),
                r.i64(6),     r.boolean(7),
-               r.i64(8),     r.i64(9)};
+               r.i64(8),     r.i64(9),
+               r.opt_i64(12), r.opt_i64(13)};
   out.creator_handle = r.opt_str(10);
   out.has_audio = !r.str(11).empty();
   const bool is_creator = viewer && out.sound.creator_id && *viewer == *out.sound.creator_id;

@@ -67,6 +67,10 @@ json::object sound_json(const SoundView& s) {
       {"catalog_track_id", opt_id(s.sound.catalog_track_id)},
       {"song", song_json(s.song)},
       {"duration_ms", s.sound.duration_ms},
+      {"clip_start_ms", s.sound.clip_start_ms ? json::value(*s.sound.clip_start_ms)
+                                              : json::value(nullptr)},
+      {"clip_duration_ms", s.sound.clip_duration_ms ? json::value(*s.sound.clip_duration_ms)
+                                                    : json::value(nullptr)},
       {"reusable", s.sound.reusable},
       {"use_count", s.sound.use_count},
       {"audio_url", s.has_audio
