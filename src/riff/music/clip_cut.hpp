@@ -39,7 +39,7 @@ ClipWindow choose_clip_window(std::int64_t song_ms, std::int64_t clip_ms,
 /// `output` (faststart) without re-encoding. Returns the window the file
 /// holds (the asked one, clamped to the song). kInvalid when `input` has
 /// no audio or the window is empty; kUnavailable when a file fails.
-Result<ClipWindow> cut_clip(const std::filesystem::path& input,
-                            const std::filesystem::path& output, ClipWindow window);
+Result<ClipWindow> cut_clip(const std::filesystem::path& input, const std::filesystem::path& output,
+                            ClipWindow window);
 
 }  // namespace riff::music

@@ -153,11 +153,12 @@ void mount_label_routes(net::Router& router, MusicModule& m, std::size_t max_upl
         if (page.cursor) {
           auto c = parse_id(*page.cursor);
           if (!c)
-            throw HttpError(400, "validation", "Bad cursor", "Use the next_cursor of the last page.");
+            throw HttpError(400, "validation", "Bad cursor",
+                            "Use the next_cursor of the last page.");
           before = *c;
         }
-        auto tracks = net::value_or_throw(
-            m.labels().tracks(req.principal->user_id, before, page.limit + 1));
+        auto tracks =
+            net::value_or_throw(m.labels().tracks(req.principal->user_id, before, page.limit + 1));
         json::value next = nullptr;
         if (static_cast<int>(tracks.size()) > page.limit) {
           tracks.pop_back();

@@ -49,8 +49,10 @@ std::string stream_entry(const fs::path& file, const std::string& entry) {
 /// The sizes of a file's audio packets, in order, as ffprobe reads them.
 std::vector<long> packet_sizes(const fs::path& file) {
   // Packets may carry side data (the priming packet's skip samples): keep only size=.
-  std::istringstream in(run("ffprobe -v error -select_streams a:0 -show_entries packet=size"
-                            " -of default=nw=1 '" + file.string() + "'"));
+  std::istringstream in(
+      run("ffprobe -v error -select_streams a:0 -show_entries packet=size"
+          " -of default=nw=1 '" +
+          file.string() + "'"));
   std::vector<long> out;
   for (std::string line; std::getline(in, line);) {
     if (line.rfind("size=", 0) == 0) out.push_back(std::stol(line.substr(5)));
@@ -83,8 +85,8 @@ class MusicMediaTest : public ::testing::Test {
     if (loud_from >= 0) {
       filter = " -af \"volume='if(lt(t," + std::to_string(loud_from) + "),0.05,1)':eval=frame\"";
     }
-    const std::string cmd = "ffmpeg -nostdin -v error -y -f lavfi -i " + src + filter + " '" +
-                            out.string() + "'";
+    const std::string cmd =
+        "ffmpeg -nostdin -v error -y -f lavfi -i " + src + filter + " '" + out.string() + "'";
     if (std::system(cmd.c_str()) != 0) ADD_FAILURE() << "could not run: " << cmd;
     return out;
   }
@@ -237,9 +239,10 @@ class MusicLabelUploadTest : public ::testing::TestWithParam<Backend> {
     catalog_ = std::make_unique<Catalog>(*db_, dir_ / "music");
     queue_ = std::make_unique<jobs::JobQueue>(*db_, ids_, clock_);
     ImportOptions import{dir_ / "music", true, 1, dir_ / "sounds", 2000};
-    labels_ = std::make_unique<Labels>(*db_, ids_, clock_, *catalog_, queue_.get(), nullptr,
-                                       LabelOptions{dir_ / "music" / "label-sources", import,
-                                                    [](const ProbeSpec& s) { return run_probe(s); }});
+    labels_ =
+        std::make_unique<Labels>(*db_, ids_, clock_, *catalog_, queue_.get(), nullptr,
+                                 LabelOptions{dir_ / "music" / "label-sources", import,
+                                              [](const ProbeSpec& s) { return run_probe(s); }});
   }
 
   void TearDown() override {
@@ -254,9 +257,8 @@ class MusicLabelUploadTest : public ::testing::TestWithParam<Backend> {
 
   std::string tone_bytes(double seconds) {
     const fs::path out = dir_ / "upload.flac";
-    const std::string cmd =
-        "ffmpeg -nostdin -v error -y -f lavfi -i sine=frequency=330:duration=" +
-        std::to_string(seconds) + " '" + out.string() + "'";
+    const std::string cmd = "ffmpeg -nostdin -v error -y -f lavfi -i sine=frequency=330:duration=" +
+                            std::to_string(seconds) + " '" + out.string() + "'";
     if (std::system(cmd.c_str()) != 0) ADD_FAILURE() << "could not run: " << cmd;
     std::ifstream in(out, std::ios::binary);
     return {(std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()};
@@ -322,9 +324,10 @@ TEST_P(MusicLabelUploadTest, ALabelsUploadIsImportedWithItsRightsAndAClip) {
   EXPECT_TRUE(catalog_->track(t->id, Region{"US", true, false}).is_ok());
   // The song's sound is a 2 s clip from 1 s.
   ASSERT_TRUE(t->sound_id);
-  auto snd = db_->query("SELECT clip_start_ms, clip_duration_ms, duration_ms, audio_path FROM"
-                        " sounds WHERE id = $1",
-                        {*t->sound_id});
+  auto snd = db_->query(
+      "SELECT clip_start_ms, clip_duration_ms, duration_ms, audio_path FROM"
+      " sounds WHERE id = $1",
+      {*t->sound_id});
   ASSERT_TRUE(snd.is_ok() && snd->size() == 1u);
   EXPECT_EQ((*snd)[0].i64(0), 1000);
   EXPECT_EQ((*snd)[0].i64(1), 2000);

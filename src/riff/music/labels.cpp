@@ -1,9 +1,9 @@
 #include "riff/music/labels.hpp"
 
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <fstream>
 
 #include "riff/accounts/validation.hpp"
@@ -72,10 +72,14 @@ std::string opt_str(const json::object& o, std::string_view k, bool& present) {
 
 std::string_view upload_status_name(UploadStatus s) {
   switch (s) {
-    case UploadStatus::kQueued: return "queued";
-    case UploadStatus::kProcessing: return "processing";
-    case UploadStatus::kDone: return "done";
-    case UploadStatus::kFailed: return "failed";
+    case UploadStatus::kQueued:
+      return "queued";
+    case UploadStatus::kProcessing:
+      return "processing";
+    case UploadStatus::kDone:
+      return "done";
+    case UploadStatus::kFailed:
+      return "failed";
   }
   return "queued";
 }
@@ -169,9 +173,8 @@ Result<Label> Labels::grant(std::string_view handle, std::string_view name) {
   const std::int64_t now = clock_.now_ms();
   std::optional<Label> out;
   RIFF_RETURN_IF_ERROR(db_.transact([&](db::Conn& c) -> Status {
-    RIFF_ASSIGN_OR_RETURN(
-        db::Rows users,
-        c.query("SELECT id FROM users WHERE handle = $1", {accounts::to_lower_ascii(handle)}));
+    RIFF_ASSIGN_OR_RETURN(db::Rows users, c.query("SELECT id FROM users WHERE handle = $1",
+                                                  {accounts::to_lower_ascii(handle)}));
     if (users.empty()) return Status::not_found("No such account.");
     const Id user_id = users[0].i64(0);
     RIFF_RETURN_IF_ERROR(
@@ -180,8 +183,8 @@ Result<Label> Labels::grant(std::string_view handle, std::string_view name) {
                " name = excluded.name, active = 1, updated_at = excluded.updated_at",
                {ids_.next(), user_id, clean, now})
             .status());
-    RIFF_ASSIGN_OR_RETURN(
-        db::Rows rows, c.query(std::string(kLabelColumns) + "WHERE user_id = $1", {user_id}));
+    RIFF_ASSIGN_OR_RETURN(db::Rows rows,
+                          c.query(std::string(kLabelColumns) + "WHERE user_id = $1", {user_id}));
     if (rows.empty()) return Status::internal("label vanished");
     out = label_from(rows[0]);
     return Status::ok();
@@ -216,8 +219,7 @@ Result<Label> Labels::require_label(Id user_id) {
 Result<LabelUpload> Labels::start_upload(Id user_id, UploadMetadata metadata,
                                          std::string_view file_name, std::string_view bytes) {
   RIFF_ASSIGN_OR_RETURN(Label label, require_label(user_id));
-  if (!queue_ || !options_.probe)
-    return Status::unavailable("This node cannot import uploads.");
+  if (!queue_ || !options_.probe) return Status::unavailable("This node cannot import uploads.");
   RIFF_RETURN_IF_ERROR(check_upload_metadata(metadata));
   if (bytes.empty()) return Status::invalid("/file", "Send the audio file as the request body.");
   const std::string name = clean_tag(file_name).substr(0, 200);
@@ -225,7 +227,8 @@ Result<LabelUpload> Labels::start_upload(Id user_id, UploadMetadata metadata,
   const Id id = ids_.next();
   std::error_code ec;
   fs::create_directories(options_.sources_dir, ec);
-  if (ec) return Status::unavailable("create " + options_.sources_dir.string() + ": " + ec.message());
+  if (ec)
+    return Status::unavailable("create " + options_.sources_dir.string() + ": " + ec.message());
   const fs::path source = options_.sources_dir / (id_to_string(id) + source_extension(name));
   struct Remover {
     fs::path p;
@@ -242,8 +245,7 @@ Result<LabelUpload> Labels::start_upload(Id user_id, UploadMetadata metadata,
     if (!out) return Status::unavailable("label upload: cannot write " + source.string());
   }
   const std::int64_t now = clock_.now_ms();
-  const std::string payload =
-      json::serialize(json::object{{"upload_id", id_to_string(id)}});
+  const std::string payload = json::serialize(json::object{{"upload_id", id_to_string(id)}});
   RIFF_RETURN_IF_ERROR(db_.transact([&](db::Conn& c) -> Status {
     RIFF_RETURN_IF_ERROR(
         c.exec("INSERT INTO music_label_uploads (id, label_id, status, file_name, size, metadata,"
@@ -284,9 +286,10 @@ Result<LabelUpload> Labels::upload(Id user_id, bool is_admin, Id upload_id) {
 Status Labels::finish_upload(Id upload_id, UploadStatus status, std::optional<Id> track_id,
                              std::string_view reason, std::string_view error) {
   return db_
-      .exec("UPDATE music_label_uploads SET status = $2, track_id = $3, error_reason = $4,"
-            " error = $5, updated_at = $6 WHERE id = $1",
-            {upload_id, upload_status_name(status), track_id, reason, error, clock_.now_ms()})
+      .exec(
+          "UPDATE music_label_uploads SET status = $2, track_id = $3, error_reason = $4,"
+          " error = $5, updated_at = $6 WHERE id = $1",
+          {upload_id, upload_status_name(status), track_id, reason, error, clock_.now_ms()})
       .status();
 }
 
@@ -299,9 +302,10 @@ jobs::JobOutcome Labels::handle(jobs::JobContext& ctx) {
       upload_id = parse_id(x->as_string());
   }
   if (!upload_id) return jobs::JobOutcome::fail("bad payload");
-  auto rows = db_.query("SELECT status, metadata, source_path, label_id FROM music_label_uploads"
-                        " WHERE id = $1",
-                        {*upload_id});
+  auto rows = db_.query(
+      "SELECT status, metadata, source_path, label_id FROM music_label_uploads"
+      " WHERE id = $1",
+      {*upload_id});
   if (!rows) return jobs::JobOutcome::retry(rows.status().message());
   if (rows->empty()) return jobs::JobOutcome::done();  // the label's account is gone
   const UploadStatus status = parse_status((*rows)[0].str(0));

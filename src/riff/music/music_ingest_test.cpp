@@ -194,14 +194,15 @@ class MusicImporterTest : public MusicIngestTest {
     ASSERT_TRUE(db_->migrate(m)) << "migrate";
   }
 
-  Result<ImportReport> import(int* probes = nullptr, int jobs = 1) {
+  Result<ImportReport> import(int* probes = nullptr, int jobs = 1,
+                              std::int64_t clip_ms = 60'000) {
     Importer importer(
         *db_, ids_, clock_,
         [probes](const ProbeSpec& spec) {
           if (probes) ++*probes;
           return run_probe(spec);
         },
-        ImportOptions{dir_ / "music", true, jobs, dir_ / "sounds"});
+        ImportOptions{dir_ / "music", true, jobs, dir_ / "sounds", clip_ms});
     return importer.run(dir_ / "lib");
   }
 
@@ -259,6 +260,39 @@ TEST_F(MusicImporterTest, ReimportSkipsUnchangedFilesAndRereadsChangedOnes) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM sounds"), 2) << "a re-read track keeps its sound";
   EXPECT_EQ(count("SELECT COUNT(*) FROM sounds WHERE title = 'Uno - Ada'"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM music_tracks"), 2);
+}
+
+TEST_F(MusicImporterTest, AReimportGivesSoundsThatAreWholeSongsTheirClip) {
+  tone("long.flac", 5, "-metadata title=Long -metadata artist=Ada -metadata album=Sines");
+  // As before clips: the sound is the whole 160 tier.
+  auto first = import(nullptr, 1, 0);
+  ASSERT_TRUE(first) << first.status().message();
+  EXPECT_EQ(first->imported, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM sounds WHERE clip_duration_ms IS NULL"), 1);
+  EXPECT_EQ(count("SELECT duration_ms FROM sounds"), 5000);
+  const auto sound = count("SELECT id FROM sounds");
+  // The same unchanged file, now with 2 s clips: read again, its sound cut.
+  int probes = 0;
+  auto second = import(&probes, 1, 2000);
+  ASSERT_TRUE(second) << second.status().message();
+  EXPECT_EQ(probes, 1) << "an unchanged track whose sound has no clip is probed again";
+  EXPECT_EQ(second->updated, 1);
+  EXPECT_EQ(count("SELECT id FROM sounds"), sound) << "the same sound";
+  EXPECT_EQ(count("SELECT clip_duration_ms FROM sounds"), 2000);
+  EXPECT_EQ(count("SELECT duration_ms FROM sounds"), 2000);
+  EXPECT_GT(count("SELECT duration_samples FROM music_tracks"), 0);
+  const fs::path audio = dir_ / "sounds" / (id_to_string(sound) + ".m4a");
+  EXPECT_FALSE(fs::equivalent(audio, dir_ / "music" / "tracks" /
+                                         id_to_string(count("SELECT id FROM music_tracks")) /
+                                         "a160.m4a"))
+      << "no longer the tier's hard link";
+  EXPECT_LT(fs::file_size(audio), 50'000u);
+  // And then it is unchanged.
+  probes = 0;
+  auto third = import(&probes, 1, 2000);
+  ASSERT_TRUE(third);
+  EXPECT_EQ(third->unchanged, 1);
+  EXPECT_EQ(probes, 0);
 }
 
 TEST_F(MusicImporterTest, ParallelImportRecordsEveryFileOnceAndMergesArtistsAndAlbums) {
