@@ -14,12 +14,13 @@ async function ffmpeg(...args) {
   await execFileP('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
 }
 
-/// A folder of FLAC songs, one per {title, artist, album, isrc, freq}, with a cover.jpg.
+/// A folder of FLAC songs, one per {title, artist, album, isrc, genre, freq}, with a cover.jpg.
 export async function makeSongs(songs) {
   const dir = makeTempDir('riff-songs-');
   for (const [i, s] of songs.entries()) {
     const meta = { title: s.title, artist: s.artist, album: s.album ?? 'Test Album', track: String(i + 1) };
     if (s.isrc) meta.ISRC = s.isrc;
+    if (s.genre) meta.genre = s.genre;
     const tags = Object.entries(meta).flatMap(([k, v]) => ['-metadata', `${k}=${v}`]);
     await ffmpeg('-f', 'lavfi', '-i', `sine=frequency=${s.freq ?? 440 + i * 110}:duration=${s.seconds ?? 4}`,
       ...tags, path.join(dir, `${String(i + 1).padStart(2, '0')}.flac`));

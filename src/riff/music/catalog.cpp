@@ -125,6 +125,31 @@ Artist artist_from(const db::Row& r) {
   return {r.i64(0), r.str(1), r.i64(2), r.i64(3)};
 }
 
+/// "$k, $k+1, ..." for the distinct `ids`, appended to `params`.
+std::string id_list_sql(const std::vector<Id>& ids, std::vector<db::Param>& params) {
+  std::vector<Id> unique = ids;
+  std::sort(unique.begin(), unique.end());
+  unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+  std::string in;
+  for (Id id : unique) {
+    params.emplace_back(id);
+    in += (in.empty() ? "$" : ", $") + std::to_string(params.size());
+  }
+  return in;
+}
+
+/// The items of `found` rearranged in the order of `ids` (repeats kept).
+template <class T>
+std::vector<T> in_order_of(const std::vector<Id>& ids, std::vector<T> found) {
+  std::map<Id, T> by_id;
+  for (auto& x : found) by_id.emplace(x.id, std::move(x));
+  std::vector<T> out;
+  for (Id id : ids) {
+    if (auto it = by_id.find(id); it != by_id.end()) out.push_back(it->second);
+  }
+  return out;
+}
+
 }  // namespace
 
 Catalog::Catalog(db::Database& db, fs::path music_dir) : db_(db), dir_(std::move(music_dir)) {}
@@ -215,6 +240,15 @@ Result<Album> Catalog::album(Id id, const Region& region) {
   return std::move(list.front());
 }
 
+Result<std::vector<Album>> Catalog::albums(const std::vector<Id>& ids, const Region& region) {
+  std::vector<Album> out;
+  if (ids.empty()) return out;
+  std::vector<db::Param> params;
+  const std::string in = id_list_sql(ids, params);
+  RIFF_ASSIGN_OR_RETURN(auto found, query_albums("al.id IN (" + in + ")", "", params, region));
+  return in_order_of(ids, std::move(found));
+}
+
 Result<std::vector<Track>> Catalog::album_tracks(Id album_id, const Region& region) {
   return query_tracks("t.album_id = $1", "ORDER BY t.disc_no, t.track_no, t.title, t.id",
                       {album_id}, region);
@@ -230,6 +264,21 @@ Result<Artist> Catalog::artist(Id id, const Region& region) {
   if (rows.empty())
     return unavailable_or_missing("SELECT 1 FROM music_artists WHERE id = $1", id, "artist");
   return artist_from(rows[0]);
+}
+
+Result<std::vector<Artist>> Catalog::artists(const std::vector<Id>& ids, const Region& region) {
+  std::vector<Artist> out;
+  if (ids.empty()) return out;
+  std::vector<db::Param> params;
+  const std::string in = id_list_sql(ids, params);
+  const std::string cond = rights(region, params);
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
+                        db_.query(artist_columns(cond) + "WHERE ar.id IN (" + in + ")" +
+                                      (region.unrestricted ? "" : " AND " + artist_has(cond)),
+                                  params));
+  std::vector<Artist> found;
+  for (const auto& r : rows) found.push_back(artist_from(r));
+  return in_order_of(ids, std::move(found));
 }
 
 Result<std::vector<Album>> Catalog::artist_albums(Id artist_id, const Region& region) {
@@ -297,6 +346,25 @@ Result<std::vector<Track>> Catalog::random_tracks(int size, const std::string& g
       "(CAST($1 AS TEXT) = '' OR lower(t.genre) = lower($1)) AND (CAST($2 AS BIGINT) = 0 OR "
       "t.year >= $2) AND (CAST($3 AS BIGINT) = 0 OR t.year <= $3)",
       "ORDER BY RANDOM() LIMIT $4", {genre, from_year, to_year, size}, region);
+}
+
+Result<std::vector<Track>> Catalog::top_tracks(std::optional<Id> artist_id,
+                                              const std::string& genre, int size,
+                                              const Region& region) {
+  std::string where = "1 = 1";
+  std::vector<db::Param> params;
+  if (artist_id) {
+    params.emplace_back(*artist_id);
+    where += " AND (t.artist_id = $1 OR EXISTS (SELECT 1 FROM music_track_artists ta"
+             " WHERE ta.track_id = t.id AND ta.artist_id = $1))";
+  }
+  if (!genre.empty()) {
+    params.emplace_back(genre);
+    where += " AND t.genre = $" + std::to_string(params.size());
+  }
+  params.emplace_back(std::clamp(size, 1, 1000));
+  const std::string limit = "$" + std::to_string(params.size());
+  return query_tracks(where, "ORDER BY t.play_count DESC, t.id LIMIT " + limit, params, region);
 }
 
 Result<SearchResult> Catalog::search(const SearchQuery& q, const Region& region) {

@@ -62,9 +62,15 @@ class Catalog {
   Result<std::vector<Track>> tracks(const std::vector<Id>& ids,
                                     const Region& region = Region::anywhere());
   Result<Album> album(Id id, const Region& region = Region::anywhere());
+  /// The albums among `ids` that exist and are available, in the order of `ids`.
+  Result<std::vector<Album>> albums(const std::vector<Id>& ids,
+                                    const Region& region = Region::anywhere());
   /// An album's tracks by disc and track number.
   Result<std::vector<Track>> album_tracks(Id album_id, const Region& region = Region::anywhere());
   Result<Artist> artist(Id id, const Region& region = Region::anywhere());
+  /// The artists among `ids` that exist and are available, in the order of `ids`.
+  Result<std::vector<Artist>> artists(const std::vector<Id>& ids,
+                                      const Region& region = Region::anywhere());
   /// Albums whose album artist is `artist_id`, oldest first.
   Result<std::vector<Album>> artist_albums(Id artist_id, const Region& region = Region::anywhere());
   /// Every artist with at least one track, by name.
@@ -75,6 +81,10 @@ class Catalog {
   Result<std::vector<Track>> random_tracks(int size, const std::string& genre,
                                            std::int64_t from_year, std::int64_t to_year,
                                            const Region& region = Region::anywhere());
+  /// Up to `size` tracks, most played first (ties: lowest id), optionally
+  /// only those crediting `artist_id` or only those of `genre` (non-empty).
+  Result<std::vector<Track>> top_tracks(std::optional<Id> artist_id, const std::string& genre,
+                                        int size, const Region& region = Region::anywhere());
   Result<SearchResult> search(const SearchQuery& q, const Region& region = Region::anywhere());
   Result<std::vector<Genre>> genres(const Region& region = Region::anywhere());
   Result<std::int64_t> track_count(const Region& region = Region::anywhere());

@@ -6,8 +6,6 @@
 
 namespace riff::music {
 
-namespace {
-
 std::string_view star_kind_name(StarKind k) {
   switch (k) {
     case StarKind::kTrack:
@@ -19,8 +17,6 @@ std::string_view star_kind_name(StarKind k) {
   }
   return "track";
 }
-
-}  // namespace
 
 bool counts_as_play(std::int64_t ms_played, std::int64_t duration_ms) {
   if (ms_played <= 0) return false;
@@ -126,6 +122,51 @@ Result<Starred> Listening::starred(Id user_id) {
                        : out.tracks)
         .push_back(r.i64(1));
   }
+  return out;
+}
+
+Result<Listening::SavedPage> Listening::saved(Id user_id, StarKind kind, int limit,
+                                               const std::optional<std::string>& cursor) {
+  // The cursor names the last row shown by (when it was saved, item id).
+  accounts::CursorKey after = accounts::kFirstPage;
+  if (cursor) {
+    auto key = accounts::decode_cursor(*cursor);
+    if (!key) return Status::invalid("/cursor", "not a cursor of this list");
+    after = *key;
+  }
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      db_.query("SELECT item_id, created_at FROM music_stars WHERE user_id = $1 AND kind = $2"
+                " AND (created_at < $3 OR (created_at = $3 AND item_id < $4))"
+                " ORDER BY created_at DESC, item_id DESC LIMIT $5",
+                {user_id, star_kind_name(kind), after.time, after.id, limit + 1}));
+  SavedPage page;
+  for (const auto& r : rows) {
+    if (page.items.size() == static_cast<std::size_t>(limit)) {
+      page.next_cursor =
+          accounts::encode_cursor({page.items.back().saved_at, page.items.back().item_id});
+      break;
+    }
+    page.items.push_back({r.i64(0), r.i64(1)});
+  }
+  return page;
+}
+
+Result<std::unordered_set<Id>> Listening::saved_among(Id user_id, StarKind kind,
+                                                      const std::vector<Id>& item_ids) {
+  std::unordered_set<Id> out;
+  if (item_ids.empty()) return out;
+  std::vector<db::Param> params{user_id, star_kind_name(kind)};
+  std::string in;
+  for (Id id : item_ids) {
+    params.emplace_back(id);
+    in += (in.empty() ? "$" : ", $") + std::to_string(params.size());
+  }
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
+                        db_.query("SELECT item_id FROM music_stars WHERE user_id = $1 AND kind = $2"
+                                  " AND item_id IN (" + in + ")",
+                                  params));
+  for (const auto& r : rows) out.insert(r.i64(0));
   return out;
 }
 

@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "riff/core/clock.hpp"
@@ -45,6 +47,9 @@ struct PlayOutcome {
 };
 
 enum class StarKind { kTrack, kAlbum, kArtist };
+
+/// "track", "album" or "artist", as stored in music_stars.kind.
+std::string_view star_kind_name(StarKind k);
 
 struct Starred {
   std::vector<Id> artists, albums, tracks;
@@ -81,6 +86,24 @@ class Listening {
   Status star(Id user_id, StarKind kind, Id item_id);
   Status unstar(Id user_id, StarKind kind, Id item_id);
   Result<Starred> starred(Id user_id);
+
+  /// One saved item of the listener's library.
+  struct SavedItem {
+    Id item_id = 0;
+    std::int64_t saved_at = 0;
+  };
+  struct SavedPage {
+    std::vector<SavedItem> items;
+    std::optional<std::string> next_cursor;
+  };
+  /// The listener's saved items of one kind, newest saved first (ties by
+  /// item id, highest first). Whether each item is still available is the
+  /// caller's to check. kInvalid for a cursor this list did not make.
+  Result<SavedPage> saved(Id user_id, StarKind kind, int limit,
+                          const std::optional<std::string>& cursor);
+  /// Which of `item_ids` the listener saved (one query).
+  Result<std::unordered_set<Id>> saved_among(Id user_id, StarKind kind,
+                                             const std::vector<Id>& item_ids);
 
   /// One track a listener played, at its latest play.
   struct RecentPlay {

@@ -15,6 +15,7 @@ MusicModule::MusicModule(db::Database& db, IdGenerator& ids, const Clock& clock,
       offline_licences_(db, ids, clock, catalog_, subscriptions_, key,
                         options.offline_licence_days),
       playlists_(db, ids, clock),
+      radio_(db, catalog_),
       app_passwords_(db, ids, clock, std::move(key)),
       charts_(db, clock, options.charts),
       availability_(db, options.regions),
@@ -55,6 +56,7 @@ Result<std::unique_ptr<MusicModule>> MusicModule::create(db::Database& db, IdGen
 
 void MusicModule::mount(net::Router& router) {
   mount_api_routes(router, *this);
+  mount_library_routes(router, *this);
   mount_chart_routes(router, *this);
   mount_plan_routes(router, *this);
   mount_offline_routes(router, *this);

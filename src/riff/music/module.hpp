@@ -19,6 +19,7 @@
 #include "riff/music/listening.hpp"
 #include "riff/music/offline_licences.hpp"
 #include "riff/music/playlists.hpp"
+#include "riff/music/radio.hpp"
 #include "riff/music/rights.hpp"
 #include "riff/music/store_notifications.hpp"
 #include "riff/music/subscriptions.hpp"
@@ -69,6 +70,7 @@ class MusicModule {
   StoreNotifications& store_notifications() { return store_notifications_; }
   OfflineLicences& offline_licences() { return offline_licences_; }
   Playlists& playlists() { return playlists_; }
+  Radio& radio() { return radio_; }
   AppPasswords& app_passwords() { return app_passwords_; }
   Charts& charts() { return charts_; }
   Availability& availability() { return availability_; }
@@ -92,6 +94,7 @@ class MusicModule {
   Listening listening_;
   OfflineLicences offline_licences_;  // before app_passwords_, which takes the key
   Playlists playlists_;
+  Radio radio_;
   AppPasswords app_passwords_;
   Charts charts_;
   Availability availability_;
@@ -102,8 +105,9 @@ class MusicModule {
 
 /// The routes, split by API (routes.cpp, chart_routes.cpp, plan_routes.cpp,
 /// offline_routes.cpp, subsonic_routes.cpp, export_routes.cpp, rights_routes.cpp,
-/// ad_routes.cpp, label_routes.cpp).
+/// ad_routes.cpp, label_routes.cpp, library_routes.cpp).
 void mount_api_routes(net::Router& router, MusicModule& music);
+void mount_library_routes(net::Router& router, MusicModule& music);
 void mount_chart_routes(net::Router& router, MusicModule& music);
 void mount_plan_routes(net::Router& router, MusicModule& music);
 void mount_offline_routes(net::Router& router, MusicModule& music);

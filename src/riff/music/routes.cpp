@@ -111,8 +111,6 @@ json::object track_json(const Track& t) {
   };
 }
 
-namespace {
-
 json::object album_json(const Album& a) {
   return {
       {"id", id_to_string(a.id)},
@@ -136,6 +134,8 @@ json::object artist_json(const Artist& a) {
           {"album_count", a.album_count},
           {"track_count", a.track_count}};
 }
+
+namespace {
 
 template <class T, class F>
 json::array array_of(const std::vector<T>& items, F f) {
@@ -217,8 +217,9 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
       "/api/v1/tracks/{id}",
       [&m](Request& req) {
         const Region region = listener_region(m, req);
-        return net::json_response(
-            200, track_json(available_or_throw(m.catalog().track(path_id(req), region))));
+        json::object o = track_json(available_or_throw(m.catalog().track(path_id(req), region)));
+        mark_saved(m.listening(), req, StarKind::kTrack, o);
+        return net::json_response(200, o);
       },
       optional);
 
@@ -348,8 +349,11 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
         const Id id = path_id(req);
         const Region region = listener_region(m, req);
         json::object o = album_json(available_or_throw(m.catalog().album(id, region)));
-        o["tracks"] =
+        mark_saved(m.listening(), req, StarKind::kAlbum, o);
+        json::array tracks =
             array_of(net::value_or_throw(m.catalog().album_tracks(id, region)), track_json);
+        mark_saved(m.listening(), req, StarKind::kTrack, tracks);
+        o["tracks"] = std::move(tracks);
         return net::json_response(200, o);
       },
       optional);
@@ -373,8 +377,11 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
         const Id id = path_id(req);
         const Region region = listener_region(m, req);
         json::object o = artist_json(available_or_throw(m.catalog().artist(id, region)));
-        o["albums"] =
+        mark_saved(m.listening(), req, StarKind::kArtist, o);
+        json::array albums =
             array_of(net::value_or_throw(m.catalog().artist_albums(id, region)), album_json);
+        mark_saved(m.listening(), req, StarKind::kAlbum, albums);
+        o["albums"] = std::move(albums);
         return net::json_response(200, o);
       },
       optional);
@@ -389,9 +396,11 @@ void mount_api_routes(net::Router& router, MusicModule& m) {
         const int limit = net::page_params(req, 20, 100).limit;
         q.artist_count = q.album_count = q.track_count = limit;
         SearchResult r = net::value_or_throw(m.catalog().search(q, listener_region(m, req)));
+        json::array tracks = array_of(r.tracks, track_json);
+        mark_saved(m.listening(), req, StarKind::kTrack, tracks);
         return net::json_response(200, json::object{{"artists", array_of(r.artists, artist_json)},
                                                     {"albums", array_of(r.albums, album_json)},
-                                                    {"tracks", array_of(r.tracks, track_json)}});
+                                                    {"tracks", std::move(tracks)}});
       },
       optional);
 

@@ -388,6 +388,12 @@ ALTER TABLE music_tracks ADD COLUMN duration_samples BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE music_tracks ADD COLUMN gapless_tiers TEXT NOT NULL DEFAULT '';
 ALTER TABLE music_tracks ADD COLUMN clip_start_ms BIGINT)sql",
        std::nullopt},
+      // The library (saved items, newest first) and radio (who else
+      // played a track, and how many listeners it has).
+      {432, "music_library_radio_indexes", R"sql(
+CREATE INDEX music_stars_by_time ON music_stars (user_id, kind, created_at, item_id);
+CREATE INDEX music_plays_track_user ON music_plays (track_id, user_id))sql",
+       std::nullopt},
   };
 }
 

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <optional>
 
 #include "riff/core/clock.hpp"
 #include "riff/music/module.hpp"
@@ -559,14 +560,53 @@ std::map<std::string, Method, std::less<>> methods() {
     n.set("scanning", false).set("count", ok_or_fail(c.m.catalog().track_count(c.region)));
     return ok(c, n);
   };
+  // Similar songs are a radio (radio.hpp). getSimilarSongs takes a song,
+  // album or artist id, getSimilarSongs2 an artist id; an album or artist
+  // seeds from its most played track and leads with it.
+  auto similar = [](Call& c, const char* root, bool any_kind) {
+    const Id id = id_param(c.params.required("id"));
+    const int count = static_cast<int>(
+        std::clamp<std::int64_t>(c.params.integer("count", 50), 1, kRadioMaxTracks));
+    std::optional<Track> lead;  // an album's or artist's most played track
+    Result<Track> song = Status::not_found("No such song.");
+    if (any_kind) song = c.m.catalog().track(id, c.region);
+    if (song.status().code() != Code::kNotFound) {
+      ok_or_fail(std::move(song));  // a song not available here fails, not falls through
+    } else {
+      Result<Album> album = Status::not_found("No such album.");
+      if (any_kind) album = c.m.catalog().album(id, c.region);
+      std::vector<Track> tracks;
+      if (album.status().code() != Code::kNotFound) {
+        ok_or_fail(std::move(album));
+        tracks = ok_or_fail(c.m.catalog().album_tracks(id, c.region));
+        std::stable_sort(tracks.begin(), tracks.end(), [](const Track& x, const Track& y) {
+          return x.play_count != y.play_count ? x.play_count > y.play_count : x.id < y.id;
+        });
+      } else {
+        ok_or_fail(c.m.catalog().artist(id, c.region));
+        tracks = ok_or_fail(c.m.catalog().top_tracks(id, "", 1, c.region));
+      }
+      if (tracks.empty()) return ok(c, SubsonicNode(root));
+      lead = tracks.front();
+    }
+    SubsonicNode n(root);
+    if (lead) song_into(n.add("song", true), *lead);
+    const int rest = count - (lead ? 1 : 0);
+    if (rest > 0) {
+      for (const auto& r : ok_or_fail(c.m.radio().tracks(lead ? lead->id : id, rest, c.region)))
+        song_into(n.add("song", true), r.track);
+    }
+    return ok(c, n);
+  };
+  m["getSimilarSongs"] = [similar](Call& c) { return similar(c, "similarSongs", true); };
+  m["getSimilarSongs2"] = [similar](Call& c) { return similar(c, "similarSongs2", false); };
   // Asked by common clients; riff has nothing to say yet (empty, not an error).
   for (const char* name : {"getNowPlaying", "getArtistInfo2", "getArtistInfo", "getAlbumInfo2",
-                           "getAlbumInfo", "getSimilarSongs2", "getSimilarSongs", "getTopSongs"}) {
+                           "getAlbumInfo", "getTopSongs"}) {
     static const std::map<std::string_view, const char*> kRoots = {
-        {"getNowPlaying", "nowPlaying"},     {"getArtistInfo2", "artistInfo2"},
-        {"getArtistInfo", "artistInfo"},     {"getAlbumInfo2", "albumInfo"},
-        {"getAlbumInfo", "albumInfo"},       {"getSimilarSongs2", "similarSongs2"},
-        {"getSimilarSongs", "similarSongs"}, {"getTopSongs", "topSongs"}};
+        {"getNowPlaying", "nowPlaying"},  {"getArtistInfo2", "artistInfo2"},
+        {"getArtistInfo", "artistInfo"},  {"getAlbumInfo2", "albumInfo"},
+        {"getAlbumInfo", "albumInfo"},    {"getTopSongs", "topSongs"}};
     const char* root = kRoots.at(name);
     m[name] = [root](Call& c) { return ok(c, SubsonicNode(root)); };
   }

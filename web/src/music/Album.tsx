@@ -7,6 +7,7 @@ import { AlbumCard, Shelf } from './Cards';
 import { LoadError, Section, Spinner } from './common';
 import { Cover } from './Cover';
 import { playTracks } from './player';
+import { SaveButton } from './SaveButton';
 import { TrackList } from './TrackList';
 import { useLoad } from './useLoad';
 
@@ -41,7 +42,10 @@ export function AlbumPage({ id }: { id: string }) {
             <p class="muted-inline">
               {[a.year || null, a.genre || null, `${a.track_count} ${a.track_count === 1 ? 'song' : 'songs'}`, formatTotal(a.duration_ms)].filter(Boolean).join(' · ')}
             </p>
-            <PlayAll disabled={!a.tracks?.length} onPlay={() => playTracks(a.tracks ?? [])} />
+            <div class="hero-actions">
+              <PlayAll disabled={!a.tracks?.length} onPlay={() => playTracks(a.tracks ?? [])} />
+              <SaveButton kind="albums" id={a.id} name={a.title} saved={a.saved} size={26} />
+            </div>
           </section>
           <TrackList tracks={a.tracks ?? []} numbered label={`${a.title} tracks`} />
         </>
@@ -73,7 +77,10 @@ export function ArtistPage({ id }: { id: string }) {
             <p class="muted-inline">
               {a.album_count} {a.album_count === 1 ? 'album' : 'albums'} · {a.track_count} {a.track_count === 1 ? 'song' : 'songs'}
             </p>
-            <PlayAll disabled={!songs.data?.length} onPlay={() => playTracks(songs.data ?? [])} />
+            <div class="hero-actions">
+              <PlayAll disabled={!songs.data?.length} onPlay={() => playTracks(songs.data ?? [])} />
+              <SaveButton kind="artists" id={a.id} name={a.name} saved={a.saved} size={26} />
+            </div>
           </section>
           {songs.data && songs.data.length > 0 && (
             <Section title="Songs">

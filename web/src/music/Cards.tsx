@@ -1,5 +1,5 @@
 import { Link } from '../router';
-import { musicPaths, type Album, type Playlist } from './api';
+import { musicPaths, type Album, type Artist, type Playlist } from './api';
 import { Cover } from './Cover';
 
 export function AlbumCard({ album }: { album: Album }) {
@@ -12,6 +12,23 @@ export function AlbumCard({ album }: { album: Album }) {
         {album.year ? ` · ${album.year}` : ''}
       </span>
     </Link>
+  );
+}
+
+export function ArtistRow({ artist }: { artist: Artist }) {
+  return (
+    <li>
+      <Link href={musicPaths.artist(artist.id)} class="artist-row" data-testid="artist-row">
+        <Cover url={null} size={44} round />
+        <span class="track-text">
+          <span class="track-title">{artist.name}</span>
+          <span class="track-sub">
+            {artist.album_count} {artist.album_count === 1 ? 'album' : 'albums'} · {artist.track_count}{' '}
+            {artist.track_count === 1 ? 'song' : 'songs'}
+          </span>
+        </span>
+      </Link>
+    </li>
   );
 }
 

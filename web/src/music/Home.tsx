@@ -1,5 +1,5 @@
 // Music home: this week's chart, what is viral in videos, new albums and
-// the listener's playlists.
+// the listener's playlists; the header leads to search and the library.
 import { DiscoverIcon } from '../components/Icons';
 import { PageHeader } from '../components/PageHeader';
 import { ApiError, request, type Page } from '../api';
@@ -9,6 +9,7 @@ import { useTitle } from '../util';
 import { musicApi, musicPaths, type Album } from './api';
 import { AlbumCard, PlaylistCard, Shelf } from './Cards';
 import { Section, Spinner } from './common';
+import { LibraryIcon } from './icons';
 import { Movement } from './Movement';
 import { PlanChip } from './Premium';
 import { TrackList } from './TrackList';
@@ -77,6 +78,11 @@ export function MusicHome() {
         right={
           <>
             {user && <PlanChip />}
+            {user && (
+              <Link href={musicPaths.library()} class="icon-button" aria-label="Your library" data-testid="library-link">
+                <LibraryIcon width={22} height={22} />
+              </Link>
+            )}
             <Link href={musicPaths.search()} class="icon-button" aria-label="Search music">
               <DiscoverIcon width={22} height={22} />
             </Link>

@@ -1,5 +1,6 @@
-// The persistent player: a mini bar above the navigation on every page, and
-// the full "now playing" view with seek, previous/next and the queue.
+// The persistent player: a mini bar above the navigation on every page (with
+// its queue a tap away), and the full "now playing" view with seek,
+// previous/next and the queue.
 import { useState } from 'preact/hooks';
 import { PlayIcon } from '../components/Icons';
 import { Link } from '../router';
@@ -7,7 +8,7 @@ import { useStore } from '../store';
 import { formatDuration, musicPaths } from './api';
 import { AdBanner, useAdBreak } from './AdBreak';
 import { Cover } from './Cover';
-import { NextIcon, PauseIcon, PrevIcon } from './icons';
+import { NextIcon, PauseIcon, PrevIcon, QueueIcon } from './icons';
 import { jumpTo, next, player, previous, removeFromQueue, seek, toggle } from './player';
 import { Sheet } from './Sheet';
 
@@ -33,6 +34,42 @@ function gainText(gain: number): string {
   const db = 20 * Math.log10(gain);
   if (Math.abs(db) < 0.05) return 'Loudness normalised';
   return `Loudness normalised ${db > 0 ? '+' : ''}${db.toFixed(1)} dB`;
+}
+
+/** The queue: played, current and coming tracks; tap one to jump to it. */
+function QueueList() {
+  const s = useStore(player);
+  return (
+    <ol class="queue" aria-label="Queue" data-testid="queue">
+      {s.queue.map((q, i) => (
+        <li key={`${q.id}:${i}`} class={i === s.index ? 'current' : i < s.index ? 'played' : ''} data-testid="queue-item">
+          <button type="button" class="queue-main" aria-current={i === s.index ? 'true' : undefined} onClick={() => jumpTo(i)}>
+            <span class="track-title">{q.title}</span>
+            <span class="track-sub">{q.artist_name}</span>
+          </button>
+          {i > s.index && (
+            <button type="button" class="btn btn-ghost btn-small" aria-label={`Remove ${q.title} from the queue`} onClick={() => removeFromQueue(i)}>
+              Remove
+            </button>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** The queue on its own, opened from the bar. */
+function QueuePanel(props: { onClose: () => void }) {
+  const s = useStore(player);
+  const coming = Math.max(0, s.queue.length - s.index - 1);
+  return (
+    <Sheet title="Queue" onClose={props.onClose} class="queue-panel">
+      <p class="muted-inline" data-testid="queue-count">
+        {coming} {coming === 1 ? 'song' : 'songs'} up next
+      </p>
+      <QueueList />
+    </Sheet>
+  );
 }
 
 function NowPlaying(props: { onClose: () => void }) {
@@ -78,21 +115,7 @@ function NowPlaying(props: { onClose: () => void }) {
         {gainText(s.gain)}
       </p>
       <h3 class="np-queue-title">Queue</h3>
-      <ol class="queue" aria-label="Queue">
-        {s.queue.map((q, i) => (
-          <li key={`${q.id}:${i}`} class={i === s.index ? 'current' : i < s.index ? 'played' : ''}>
-            <button type="button" class="queue-main" onClick={() => jumpTo(i)}>
-              <span class="track-title">{q.title}</span>
-              <span class="track-sub">{q.artist_name}</span>
-            </button>
-            {i > s.index && (
-              <button type="button" class="btn btn-ghost btn-small" aria-label={`Remove ${q.title} from the queue`} onClick={() => removeFromQueue(i)}>
-                Remove
-              </button>
-            )}
-          </li>
-        ))}
-      </ol>
+      <QueueList />
     </Sheet>
   );
 }
@@ -100,7 +123,7 @@ function NowPlaying(props: { onClose: () => void }) {
 export function PlayerBar() {
   const s = useStore(player);
   const ad = useAdBreak();
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState<'player' | 'queue' | null>(null);
   const t = s.queue[s.index];
   if (ad) return <AdBanner ad={ad} />;
   if (!t) return null;
@@ -109,7 +132,7 @@ export function PlayerBar() {
   return (
     <>
       <div class="player-bar" data-testid="player-bar">
-        <button type="button" class="player-open" aria-label={`Open player: ${t.title}`} onClick={() => setOpen(true)}>
+        <button type="button" class="player-open" aria-label={`Open player: ${t.title}`} onClick={() => setOpen('player')}>
           <Cover url={t.cover_url} size={40} />
           <span class="track-text">
             <span class="track-title" data-testid="player-title">
@@ -122,9 +145,13 @@ export function PlayerBar() {
         <button type="button" class="icon-button" aria-label="Next" onClick={() => void next()}>
           <NextIcon width={22} height={22} />
         </button>
+        <button type="button" class="icon-button" aria-label="Queue" data-testid="queue-button" onClick={() => setOpen('queue')}>
+          <QueueIcon width={22} height={22} />
+        </button>
         <span class="player-progress" style={{ width: `${pct}%` }} aria-hidden="true" />
       </div>
-      {open && <NowPlaying onClose={() => setOpen(false)} />}
+      {open === 'player' && <NowPlaying onClose={() => setOpen(null)} />}
+      {open === 'queue' && <QueuePanel onClose={() => setOpen(null)} />}
     </>
   );
 }

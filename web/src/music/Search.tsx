@@ -3,12 +3,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { PageHeader } from '../components/PageHeader';
 import { errorMessage } from '../api';
-import { Link, navigate, useLocation } from '../router';
+import { navigate, useLocation } from '../router';
 import { useTitle } from '../util';
 import { musicApi, musicPaths, type SearchResult } from './api';
-import { AlbumCard, PlaylistCard, Shelf } from './Cards';
+import { AlbumCard, ArtistRow, PlaylistCard, Shelf } from './Cards';
 import { Section, Spinner } from './common';
-import { Cover } from './Cover';
 import { TrackList } from './TrackList';
 
 export function MusicSearch() {
@@ -79,17 +78,7 @@ export function MusicSearch() {
         <Section title="Artists" testid="search-artists">
           <ul class="artist-list">
             {result.artists.map((a) => (
-              <li key={a.id}>
-                <Link href={musicPaths.artist(a.id)} class="artist-row">
-                  <Cover url={null} size={44} round />
-                  <span class="track-text">
-                    <span class="track-title">{a.name}</span>
-                    <span class="track-sub">
-                      {a.track_count} {a.track_count === 1 ? 'song' : 'songs'}
-                    </span>
-                  </span>
-                </Link>
-              </li>
+              <ArtistRow key={a.id} artist={a} />
             ))}
           </ul>
         </Section>

@@ -14,6 +14,8 @@ import { AddToPlaylist } from './AddToPlaylist';
 import { LoadError, Section, Spinner } from './common';
 import { Cover } from './Cover';
 import { playTracks } from './player';
+import { startRadio } from './radio';
+import { SaveButton } from './SaveButton';
 import { useLoad } from './useLoad';
 
 function ChartRun({ history }: { history: ChartHistory }) {
@@ -94,6 +96,10 @@ export function SongPage({ id }: { id: string }) {
             </p>
             <div class="hero-actions">
               <PlayAll onPlay={() => playTracks([t])} />
+              <button type="button" class="btn btn-secondary" onClick={() => void startRadio(t)}>
+                Start radio
+              </button>
+              <SaveButton kind="tracks" id={t.id} name={t.title} saved={t.saved} size={26} />
               {user && (
                 <button type="button" class="btn btn-secondary" onClick={() => setAdding(true)}>
                   Add to playlist

@@ -1,4 +1,5 @@
-// A list of tracks: tap one to play the list from there; "…" for more.
+// A list of tracks: tap one to play the list from there; the heart saves
+// it to the library; "…" for more.
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { useStore } from '../store';
@@ -6,6 +7,7 @@ import { formatDuration, type Track } from './api';
 import { Cover } from './Cover';
 import { DotsIcon } from './icons';
 import { player, playTracks } from './player';
+import { SaveButton } from './SaveButton';
 import { TrackMenu, type ExtraAction } from './TrackMenu';
 
 export interface TrackListProps {
@@ -48,6 +50,7 @@ export function TrackList(props: TrackListProps) {
                 <span class="track-time">{formatDuration(t.duration_ms)}</span>
               </button>
               {props.trail?.(t, i)}
+              <SaveButton kind="tracks" id={t.id} name={t.title} saved={t.saved} size={18} class="track-save" />
               <button type="button" class="icon-button track-more" aria-label={`More for ${t.title}`} onClick={() => setMenu(i)}>
                 <DotsIcon width={18} height={18} />
               </button>

@@ -5,6 +5,7 @@ import { toast } from '../toast';
 import { musicPaths, type Track } from './api';
 import { AddToPlaylist } from './AddToPlaylist';
 import { addToQueue, playNext } from './player';
+import { startRadio } from './radio';
 import { Sheet } from './Sheet';
 
 export interface ExtraAction {
@@ -13,7 +14,7 @@ export interface ExtraAction {
   danger?: boolean;
 }
 
-/** What can be done with a track: queue it, add it to a playlist, go to its pages. */
+/** What can be done with a track: queue it, start its radio, add it to a playlist, go to its pages. */
 export function TrackMenu(props: { track: Track; onClose: () => void; extra?: ExtraAction[] }) {
   const { track: t } = props;
   const { user } = useSession();
@@ -37,6 +38,16 @@ export function TrackMenu(props: { track: Track; onClose: () => void; extra?: Ex
         </button>
         <button type="button" class="menu-action" onClick={act(() => addToQueue(t), 'Added to queue')}>
           Add to queue
+        </button>
+        <button
+          type="button"
+          class="menu-action"
+          onClick={() => {
+            props.onClose();
+            void startRadio(t);
+          }}
+        >
+          Start radio
         </button>
         {user && (
           <button type="button" class="menu-action" onClick={() => setPicking(true)}>

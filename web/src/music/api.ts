@@ -38,6 +38,9 @@ export interface Track {
   replay_gain: ReplayGain;
   play_count: number;
   sound_id: string | null;
+  /** For a signed-in viewer, where the server says: in their library. */
+  saved?: boolean;
+  saved_at?: string;
 }
 
 export interface Album {
@@ -50,6 +53,8 @@ export interface Album {
   duration_ms: number;
   cover_url: string | null;
   tracks?: Track[];
+  saved?: boolean;
+  saved_at?: string;
 }
 
 export interface Artist {
@@ -58,6 +63,17 @@ export interface Artist {
   album_count: number;
   track_count: number;
   albums?: Album[];
+  saved?: boolean;
+  saved_at?: string;
+}
+
+/** What a library list holds. */
+export type LibraryKind = 'tracks' | 'albums' | 'artists';
+
+export interface RadioItem {
+  track: Track;
+  /** Why it is in the radio: co_listening, same_artist, same_genre or popular. */
+  reason: string;
 }
 
 export interface Playlist {
@@ -219,6 +235,12 @@ export const musicApi = {
   adImpression: (token: string) =>
     request<{ counted: boolean; ad_id: string }>('POST', '/music/ads/impressions', { json: { token } }),
 
+  library: <T,>(kind: LibraryKind, p?: PageParams) =>
+    request<Page<T>>('GET', `/me/library/${kind}`, { query: { cursor: p?.cursor, limit: p?.limit } }),
+  save: (kind: LibraryKind, id: string) => request<void>('PUT', `/me/library/${kind}/${enc(id)}`),
+  unsave: (kind: LibraryKind, id: string) => request<void>('DELETE', `/me/library/${kind}/${enc(id)}`),
+  radio: (trackId: string, limit = 25) => request<{ items: RadioItem[] }>('GET', `/tracks/${enc(trackId)}/radio`, { query: { limit } }),
+
   myPlaylists: () => request<{ items: Playlist[] }>('GET', '/me/playlists'),
   playlist: (id: string) => request<Playlist>('GET', `/playlists/${enc(id)}`),
   createPlaylist: (b: { name: string; track_ids?: string[]; public?: boolean }) =>
@@ -258,6 +280,7 @@ export const musicPaths = {
   charts: '/music/charts',
   viral: '/music/charts/viral',
   premium: '/music/premium',
+  library: (tab: LibraryKind = 'tracks') => (tab === 'tracks' ? '/music/library' : `/music/library?tab=${tab}`),
 };
 
 /** "3:07" from milliseconds. */

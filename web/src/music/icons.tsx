@@ -42,3 +42,16 @@ export const ArrowIcon = ({ way, ...p }: P & { way: 'up' | 'down' }) => (
     <path d={way === 'up' ? 'M12 19V5M6 11l6-6 6 6' : 'M12 5v14M6 13l6 6 6-6'} />
   </svg>
 );
+
+export const LibraryIcon = (p: P) => (
+  <svg {...base} fill="none" stroke="currentColor" stroke-width={2} stroke-linecap="round" {...p}>
+    <path d="M4 4v16M9 4v16M14 5l5 15" />
+  </svg>
+);
+
+export const RadioIcon = (p: P) => (
+  <svg {...base} fill="none" stroke="currentColor" stroke-width={2} stroke-linecap="round" {...p}>
+    <circle cx="12" cy="12" r="2" />
+    <path d="M8.5 8.5a5 5 0 0 0 0 7M15.5 8.5a5 5 0 0 1 0 7M5.6 5.6a9 9 0 0 0 0 12.8M18.4 5.6a9 9 0 0 1 0 12.8" />
+  </svg>
+);

@@ -238,6 +238,13 @@ export function addToQueue(t: Track): void {
   player.set({ ...s, queue: [...s.queue, t] });
 }
 
+/** Adds `tracks` to the end of the queue (nothing when it is empty). */
+export function extendQueue(tracks: Track[]): void {
+  const s = player.get();
+  if (s.index < 0 || !tracks.length) return;
+  player.set({ ...s, queue: [...s.queue, ...tracks] });
+}
+
 export function removeFromQueue(i: number): void {
   const s = player.get();
   if (i === s.index || i < 0 || i >= s.queue.length) return;

@@ -3,6 +3,7 @@ import type { ComponentChild } from 'preact';
 import { AlbumPage, ArtistPage } from './Album';
 import { ViralChartPage, WeeklyChartPage } from './Charts';
 import { MusicHome } from './Home';
+import { LibraryPage } from './Library';
 import { NewPlaylistPage, PlaylistPage } from './Playlist';
 import { PremiumPage } from './Premium';
 import { MusicSearch } from './Search';
@@ -27,6 +28,8 @@ export function musicRoute(p: string): ComponentChild | null {
       return <WeeklyChartPage />;
     case '/music/charts/viral':
       return <ViralChartPage />;
+    case '/music/library':
+      return <LibraryPage />;
     case '/music/premium':
       return <PremiumPage />;
     case '/music/playlists/new':
