@@ -3,7 +3,8 @@
 // imported with transcoding): play a song from the weekly chart page and see
 // the audio advance and the play counted on the chart once the week is
 // computed; the free tier's audio ad break between songs, and none on
-// premium; add a video's sound to a playlist from its sound page with one tap.
+// premium; add a video's sound to a playlist from its sound page with one tap;
+// a collaborative playlist: the owner invites, the collaborator adds and reorders.
 //
 // Chart weeks are moved the way tests/api/music_charts.test.js does: plays
 // just reported are shifted one week back by their timestamps, then
@@ -352,6 +353,79 @@ describe('riff Music in the browser', () => {
     } finally {
       await b.close();
     }
+  });
+
+  test('a shared playlist: the owner invites a collaborator, who adds a song and moves it up by keyboard', async (t) => {
+    const owner = await signup(server);
+    const friend = await signup(server);
+    const made = await owner.post('/api/v1/playlists', {
+      json: { name: 'Road Trip', track_ids: [tracks.Lantern.id, tracks['Tin Roof'].id] },
+    });
+    expectStatus(made, 201, 'create');
+    const url = `${server.url}/music/playlist/${made.json.id}`;
+    const rows = (page) => page.getByTestId('track-row');
+    const titles = async (page) => rows(page).locator('.track-title').allTextContents();
+
+    const ob = await openBrowser(server, t);
+    try {
+      const { page } = ob;
+      await step(ob, 'owner logs in and makes it collaborative', async () => {
+        await logIn(page, owner);
+        await page.goto(url);
+        await page.getByTestId('playlist-name').filter({ hasText: 'Road Trip' }).waitFor();
+        await page.getByRole('button', { name: 'Edit', exact: true }).click();
+        await page.getByRole('button', { name: 'Collaborative', exact: true }).click();
+        await page.getByTestId('playlist-meta').filter({ hasText: 'Collaborative' }).waitFor();
+      });
+      await step(ob, 'owner invites the friend by handle', async () => {
+        await page.getByLabel('Invite by handle', { exact: true }).fill(`@${friend.handle}`);
+        await page.getByRole('button', { name: 'Invite', exact: true }).click();
+        await page.getByTestId('collaborator').filter({ hasText: `@${friend.handle}` }).waitFor();
+      });
+    } finally {
+      await ob.close();
+    }
+
+    const fb = await openBrowser(server, t);
+    try {
+      const { page } = fb;
+      await step(fb, 'the friend adds a song to the shared playlist from its menu', async () => {
+        await logIn(page, friend);
+        await page.goto(`${server.url}/music/album/${tracks.Lantern.album.id}`);
+        await page.getByRole('button', { name: 'More for Harbour Lights', exact: true }).click();
+        await page.getByRole('button', { name: 'Add to playlist', exact: true }).click();
+        await page.getByRole('list', { name: 'Your playlists' }).getByRole('button', { name: /Road Trip/ }).click();
+        await page.getByText('Added to Road Trip').first().waitFor();
+      });
+      await step(fb, 'the friend sees who added it and moves it to the top with the keyboard', async () => {
+        await page.goto(url);
+        await rows(page).nth(2).waitFor();
+        assert.deepEqual(await titles(page), ['Lantern', 'Tin Roof', 'Harbour Lights']);
+        await rows(page).nth(2).getByText(`Added by @${friend.handle}`).waitFor();
+        await rows(page).nth(0).getByText(`Added by @${owner.handle}`).waitFor();
+        await page.getByRole('button', { name: 'Edit', exact: true }).click();
+        await page.getByRole('button', { name: 'Move Harbour Lights up', exact: true }).focus();
+        await page.keyboard.press('Enter');
+        await rows(page).nth(1).filter({ hasText: 'Harbour Lights' }).waitFor();
+        // Focus followed the song, so Enter again moves it once more.
+        await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Move Harbour Lights up');
+        await page.keyboard.press('Enter');
+        await rows(page).nth(0).filter({ hasText: 'Harbour Lights' }).waitFor();
+        await page.reload();
+        await rows(page).nth(2).waitFor();
+        assert.deepEqual(await titles(page), ['Harbour Lights', 'Lantern', 'Tin Roof'], 'the order is saved');
+      });
+      await step(fb, 'the friend cannot rename it', async () => {
+        await page.getByRole('button', { name: 'Edit', exact: true }).click();
+        assert.equal(await page.getByRole('button', { name: 'Rename', exact: true }).count(), 0);
+        assert.equal(await page.getByRole('button', { name: 'Leave', exact: true }).count(), 1);
+      });
+    } finally {
+      await fb.close();
+    }
+    const saved = await owner.get(`/api/v1/playlists/${made.json.id}`);
+    assert.deepEqual(saved.json.tracks.map((x) => x.title), ['Harbour Lights', 'Lantern', 'Tin Roof']);
+    assert.equal(saved.json.tracks[0].added_by.handle, friend.handle);
   });
 
   test("add a video's sound to a playlist with one tap", async (t) => {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "riff/accounts/avatar_files.hpp"
+#include "riff/accounts/image_upload.hpp"
 #include "riff/accounts/live_hub.hpp"
 #include "riff/accounts/notifications.hpp"
 #include "riff/accounts/render.hpp"
@@ -203,20 +204,8 @@ Response patch_me(const RouteDeps& d, Request& req) {
 
 Response put_avatar(const RouteDeps& d, Request& req) {
   const Id me = principal_of(req).user_id;
-  auto type = image_type_from_content_type(req.header("Content-Type").value_or(""));
-  if (!type) {
-    throw HttpError(415, "unsupported-media-type", "Unsupported media type",
-                    "Send the image as image/png, image/jpeg or image/webp.");
-  }
-  if (req.body.size() > kMaxAvatarBytes) {
-    throw HttpError(413, "too-large", "Too large",
-                    fmt::format("An avatar may be at most {} bytes.", kMaxAvatarBytes));
-  }
-  if (!magic_matches(*type, req.body)) {
-    throw HttpError(415, "unsupported-media-type", "Unsupported media type",
-                    "The bytes are not an image of the declared Content-Type.");
-  }
-  return user_me_response(d.accounts.set_avatar(me, *type, req.body));
+  const ImageType type = read_image_upload(req, kMaxAvatarBytes, "An avatar");
+  return user_me_response(d.accounts.set_avatar(me, type, req.body));
 }
 
 Response delete_avatar(const RouteDeps& d, Request& req) {

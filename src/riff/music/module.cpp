@@ -14,7 +14,7 @@ MusicModule::MusicModule(db::Database& db, IdGenerator& ids, const Clock& clock,
       listening_(db, ids, clock, catalog_, subscriptions_, options.ad_every_tracks),
       offline_licences_(db, ids, clock, catalog_, subscriptions_, key,
                         options.offline_licence_days),
-      playlists_(db, ids, clock),
+      playlists_(db, ids, clock, options.music_dir),
       radio_(db, catalog_),
       app_passwords_(db, ids, clock, std::move(key)),
       charts_(db, clock, options.charts),
@@ -57,6 +57,7 @@ Result<std::unique_ptr<MusicModule>> MusicModule::create(db::Database& db, IdGen
 void MusicModule::mount(net::Router& router) {
   mount_api_routes(router, *this);
   mount_library_routes(router, *this);
+  mount_playlist_routes(router, *this);
   mount_chart_routes(router, *this);
   mount_plan_routes(router, *this);
   mount_offline_routes(router, *this);

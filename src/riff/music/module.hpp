@@ -103,11 +103,12 @@ class MusicModule {
   Labels labels_;
 };
 
-/// The routes, split by API (routes.cpp, chart_routes.cpp, plan_routes.cpp,
+/// The routes, split by API (routes.cpp, playlist_routes.cpp, chart_routes.cpp, plan_routes.cpp,
 /// offline_routes.cpp, subsonic_routes.cpp, export_routes.cpp, rights_routes.cpp,
 /// ad_routes.cpp, label_routes.cpp, library_routes.cpp).
 void mount_api_routes(net::Router& router, MusicModule& music);
 void mount_library_routes(net::Router& router, MusicModule& music);
+void mount_playlist_routes(net::Router& router, MusicModule& music);
 void mount_chart_routes(net::Router& router, MusicModule& music);
 void mount_plan_routes(net::Router& router, MusicModule& music);
 void mount_offline_routes(net::Router& router, MusicModule& music);

@@ -394,6 +394,26 @@ ALTER TABLE music_tracks ADD COLUMN clip_start_ms BIGINT)sql",
 CREATE INDEX music_stars_by_time ON music_stars (user_id, kind, created_at, item_id);
 CREATE INDEX music_plays_track_user ON music_plays (track_id, user_id))sql",
        std::nullopt},
+      // Playlists grow collaborators, a version for concurrent edits, an
+      // uploaded cover, and who added each track (playlists.hpp). Rows from
+      // before count as added by the owner when the playlist last changed.
+      {433, "music_playlist_collaboration", R"sql(
+ALTER TABLE music_playlists ADD COLUMN collaborative INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE music_playlists ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE music_playlists ADD COLUMN cover_path TEXT;
+ALTER TABLE music_playlist_tracks ADD COLUMN added_by BIGINT REFERENCES users(id) ON DELETE SET NULL;
+ALTER TABLE music_playlist_tracks ADD COLUMN added_at BIGINT;
+UPDATE music_playlist_tracks SET
+  added_by = (SELECT p.owner_id FROM music_playlists p WHERE p.id = music_playlist_tracks.playlist_id),
+  added_at = (SELECT p.updated_at FROM music_playlists p WHERE p.id = music_playlist_tracks.playlist_id);
+CREATE TABLE music_playlist_collaborators (
+  playlist_id BIGINT NOT NULL REFERENCES music_playlists(id) ON DELETE CASCADE,
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  added_at BIGINT NOT NULL,
+  PRIMARY KEY (playlist_id, user_id)
+);
+CREATE INDEX music_playlist_collaborators_user ON music_playlist_collaborators (user_id, playlist_id))sql",
+       std::nullopt},
   };
 }
 

@@ -55,7 +55,8 @@ Result<AddedToMusic> add_song_to_music(MusicModule& m, Id user_id, Id track_id,
     return out;
   }
   RIFF_ASSIGN_OR_RETURN(Playlist p, m.playlists().get(user_id, *target.playlist_id));
-  if (p.owner_id != user_id) return Status::forbidden("Only the playlist's owner can add to it.");
+  if (p.role != PlaylistRole::kOwner && p.role != PlaylistRole::kCollaborator)
+    return Status::forbidden("Only the playlist's owner and collaborators can add to it.");
   if (std::find(p.track_ids.begin(), p.track_ids.end(), track_id) != p.track_ids.end()) return out;
   PlaylistEdit edit;
   edit.add = {track_id};

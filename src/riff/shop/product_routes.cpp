@@ -2,6 +2,7 @@
 // one, a shop's product list, and images. Handlers parse, call
 // ProductService and render.
 
+#include "riff/accounts/image_upload.hpp"
 #include "riff/net/json.hpp"
 #include "riff/shop/module.hpp"
 #include "riff/shop/render.hpp"
@@ -200,7 +201,7 @@ void mount_product_routes(net::Router& router, ShopModule& m) {
       "/api/v1/products/{id}/images",
       [&m](Request& req) {
         const Id id = path_id(req, "id", "product");
-        const auto type = image_upload(req, kMaxImageBytes, "A product image");
+        const auto type = accounts::read_image_upload(req, kMaxImageBytes, "A product image");
         return product_response(201, m.products().add_image(user_of(req), id, type, req.body), req);
       },
       image);

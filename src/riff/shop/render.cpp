@@ -142,22 +142,4 @@ Id path_id(const net::Request& req, std::string_view name, std::string_view what
   return *id;
 }
 
-accounts::ImageType image_upload(const net::Request& req, std::size_t max_bytes,
-                                 std::string_view what) {
-  auto type = accounts::image_type_from_content_type(req.header("Content-Type").value_or(""));
-  if (!type) {
-    throw net::HttpError(415, "unsupported-media-type", "Unsupported media type",
-                         "Send the image as image/png, image/jpeg or image/webp.");
-  }
-  if (req.body.size() > max_bytes) {
-    throw net::HttpError(413, "too-large", "Too large",
-                         fmt::format("{} may be at most {} bytes.", what, max_bytes));
-  }
-  if (!accounts::magic_matches(*type, req.body)) {
-    throw net::HttpError(415, "unsupported-media-type", "Unsupported media type",
-                         "The bytes are not an image of the declared Content-Type.");
-  }
-  return *type;
-}
-
 }  // namespace riff::shop

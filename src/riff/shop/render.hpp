@@ -32,9 +32,4 @@ std::optional<Id> viewer_of(const net::Request& req);
 /// The `{name}` path parameter as an id; 404 when it is not one.
 Id path_id(const net::Request& req, std::string_view name, std::string_view what);
 
-/// The image type of an uploaded image body (Content-Type image/png, jpeg or
-/// webp, bytes that match it, at most `max_bytes`); throws 413/415 otherwise.
-accounts::ImageType image_upload(const net::Request& req, std::size_t max_bytes,
-                                 std::string_view what);
-
 }  // namespace riff::shop

@@ -1,6 +1,7 @@
 // /api/v1/shops and /api/v1/me/shop: opening, reading and changing a shop,
 // and its logo. Handlers parse, call ShopService and render.
 
+#include "riff/accounts/image_upload.hpp"
 #include "riff/net/json.hpp"
 #include "riff/shop/module.hpp"
 #include "riff/shop/render.hpp"
@@ -99,7 +100,7 @@ void mount_shop_routes(net::Router& router, ShopModule& m) {
   router.put(
       "/api/v1/me/shop/logo",
       [&m](Request& req) {
-        const auto type = image_upload(req, kMaxLogoBytes, "A logo");
+        const auto type = accounts::read_image_upload(req, kMaxLogoBytes, "A logo");
         return shop_response(200, m.shops().set_logo(user_of(req), type, req.body));
       },
       logo);

@@ -21,6 +21,8 @@ export interface TrackListProps {
   extra?: (t: Track, i: number) => ExtraAction[];
   /** Per-row trailing controls (reorder buttons). */
   trail?: (t: Track, i: number) => ComponentChildren;
+  /** A short line under the artist (who added it to a shared playlist). */
+  note?: (t: Track, i: number) => string | null;
 }
 
 export function TrackList(props: TrackListProps) {
@@ -46,6 +48,7 @@ export function TrackList(props: TrackListProps) {
                 <span class="track-text">
                   <span class="track-title">{t.title}</span>
                   <span class="track-sub">{t.artist_name}</span>
+                  {props.note?.(t, i) && <span class="track-note">{props.note(t, i)}</span>}
                 </span>
                 <span class="track-time">{formatDuration(t.duration_ms)}</span>
               </button>

@@ -86,9 +86,33 @@ export interface Playlist {
   duration_ms: number;
   created_at: string;
   updated_at: string;
-  tracks?: Track[];
+  tracks?: PlaylistTrack[];
   cover_url?: string | null;
   collaborative?: boolean;
+  /** What the signed-in user may do: owner (everything), collaborator (tracks only), viewer. */
+  role?: 'owner' | 'collaborator' | 'viewer';
+  /** Bumped by every change; sent back as If-Match so a stale edit fails (412). */
+  version?: number;
+  custom_cover?: boolean;
+}
+
+/** A track in a playlist: its position in the stored list and who added it. */
+export interface PlaylistTrack extends Track {
+  position?: number;
+  added_by?: { id: string; handle: string } | null;
+  added_at?: string | null;
+}
+
+export interface PlaylistCollaborator {
+  user: { id: string; handle: string; display_name?: string; avatar_url: string | null };
+  added_at: string;
+}
+
+/** Move `count` tracks from position `from` so the first lands at `to`. */
+export interface PlaylistMove {
+  from: number;
+  to: number;
+  count?: number;
 }
 
 export interface SearchResult {
@@ -194,6 +218,8 @@ export interface PlaylistEdit {
   track_ids?: string[];
   add_track_ids?: string[];
   remove_positions?: number[];
+  moves?: PlaylistMove[];
+  collaborative?: boolean;
 }
 
 /** A music service outside riff the listener linked (it speaks the Subsonic API). */
@@ -245,8 +271,21 @@ export const musicApi = {
   playlist: (id: string) => request<Playlist>('GET', `/playlists/${enc(id)}`),
   createPlaylist: (b: { name: string; track_ids?: string[]; public?: boolean }) =>
     request<Playlist>('POST', '/playlists', { json: b }),
-  editPlaylist: (id: string, b: PlaylistEdit) => request<Playlist>('PATCH', `/playlists/${enc(id)}`, { json: b }),
+  /** With `version`, the edit fails with 412 when someone changed the playlist since. */
+  editPlaylist: (id: string, b: PlaylistEdit, version?: number) =>
+    request<Playlist>('PATCH', `/playlists/${enc(id)}`, {
+      json: b,
+      headers: version !== undefined ? { 'If-Match': `"${version}"` } : undefined,
+    }),
   deletePlaylist: (id: string) => request<void>('DELETE', `/playlists/${enc(id)}`),
+  collaborators: (id: string) => request<{ items: PlaylistCollaborator[] }>('GET', `/playlists/${enc(id)}/collaborators`),
+  inviteCollaborator: (id: string, handle: string) =>
+    request<PlaylistCollaborator>('POST', `/playlists/${enc(id)}/collaborators`, { json: { handle } }),
+  removeCollaborator: (id: string, handle: string) =>
+    request<void>('DELETE', `/playlists/${enc(id)}/collaborators/${enc(handle)}`),
+  uploadPlaylistCover: (id: string, file: File) =>
+    request<Playlist>('PUT', `/playlists/${enc(id)}/cover`, { body: file, contentType: file.type || 'application/octet-stream' }),
+  deletePlaylistCover: (id: string) => request<Playlist>('DELETE', `/playlists/${enc(id)}/cover`),
 
   weeklyChart: (week?: string) => request<WeeklyChart>('GET', '/charts/weekly', { query: { week } }),
   chartWeeks: (p?: PageParams) =>
