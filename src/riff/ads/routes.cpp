@@ -141,11 +141,8 @@ void mount_ad_routes(net::Router& router, AdsModule& m) {
   router.get(
       "/api/v1/me/ads/campaigns",
       [&m](Request& req) {
-        json::array items;
-        for (const auto& c : net::value_or_throw(m.service().campaigns(user_of(req)))) {
-          items.push_back(campaign_json(c));
-        }
-        return net::json_response(200, json::object{{"items", std::move(items)}});
+        return net::items_response(net::value_or_throw(m.service().campaigns(user_of(req))),
+                                   [&](const auto& c) { return campaign_json(c); });
       },
       required);
   router.get(

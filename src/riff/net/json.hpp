@@ -53,6 +53,15 @@ class BodyReader {
   std::vector<FieldError> errors_;
 };
 
+/// 200 {"items": [render(x), ...]}: a whole list, for routes that do not page.
+template <typename List, typename Render>
+Response items_response(const List& list, Render render) {
+  json::array out;
+  out.reserve(list.size());
+  for (const auto& x : list) out.push_back(render(x));
+  return json_response(200, json::object{{"items", std::move(out)}});
+}
+
 /// An optional time as RFC 3339, or null.
 json::value time_or_null(const std::optional<std::int64_t>& ms);
 /// An optional id as a decimal string, or null.

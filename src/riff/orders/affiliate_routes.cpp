@@ -53,11 +53,8 @@ void mount_affiliate_routes(net::Router& router, OrdersModule& m) {
   router.get(
       "/api/v1/me/shop/affiliate-plans",
       [&m, &clock](Request& req) {
-        json::array out;
-        for (const auto& p : net::value_or_throw(m.affiliates().plans(user_of(req)))) {
-          out.push_back(plan_json(p, clock.now_ms()));
-        }
-        return net::json_response(200, json::object{{"items", std::move(out)}});
+        return net::items_response(net::value_or_throw(m.affiliates().plans(user_of(req))),
+                                   [&](const auto& p) { return plan_json(p, clock.now_ms()); });
       },
       required);
   router.post(

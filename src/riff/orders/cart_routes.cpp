@@ -61,11 +61,8 @@ void mount_cart_routes(net::Router& router, OrdersModule& m) {
       [&m](Request& req) {
         const Id me = user_of(req);
         const auto shop = net::value_or_throw(m.shop().shops().mine(me));
-        json::array out;
-        for (const auto& o : net::value_or_throw(m.sellers().shipping_options(shop.id))) {
-          out.push_back(shipping_option_json(o));
-        }
-        return net::json_response(200, json::object{{"items", std::move(out)}});
+        return net::items_response(net::value_or_throw(m.sellers().shipping_options(shop.id)),
+                                   [&](const auto& o) { return shipping_option_json(o); });
       },
       required);
   router.put(
@@ -109,23 +106,16 @@ void mount_cart_routes(net::Router& router, OrdersModule& m) {
           }
         }
         body.finish();
-        json::array out;
-        for (const auto& o :
-             net::value_or_throw(m.sellers().set_shipping_options(user_of(req), std::move(options)))) {
-          out.push_back(shipping_option_json(o));
-        }
-        return net::json_response(200, json::object{{"items", std::move(out)}});
+        return net::items_response(net::value_or_throw(m.sellers().set_shipping_options(user_of(req), std::move(options))),
+                                   [&](const auto& o) { return shipping_option_json(o); });
       },
       required);
 
   router.get(
       "/api/v1/me/shop/coupons",
       [&m](Request& req) {
-        json::array out;
-        for (const auto& c : net::value_or_throw(m.sellers().coupons(user_of(req)))) {
-          out.push_back(coupon_json(c));
-        }
-        return net::json_response(200, json::object{{"items", std::move(out)}});
+        return net::items_response(net::value_or_throw(m.sellers().coupons(user_of(req))),
+                                   [&](const auto& c) { return coupon_json(c); });
       },
       required);
   router.post(

@@ -61,11 +61,8 @@ void mount_deal_routes(net::Router& router, OrdersModule& m) {
   router.get(
       "/api/v1/me/shop/flash-deals",
       [&m, &clock](Request& req) {
-        json::array out;
-        for (const auto& d : net::value_or_throw(m.deals().of_seller(user_of(req)))) {
-          out.push_back(deal_json(d, clock.now_ms()));
-        }
-        return net::json_response(200, json::object{{"items", std::move(out)}});
+        return net::items_response(net::value_or_throw(m.deals().of_seller(user_of(req))),
+                                   [&](const auto& d) { return deal_json(d, clock.now_ms()); });
       },
       required);
   router.post(
@@ -80,11 +77,8 @@ void mount_deal_routes(net::Router& router, OrdersModule& m) {
       "/api/v1/flash-deals",
       [&m, &clock](Request& req) {
         const auto page = net::page_params(req, 20, 100);
-        json::array out;
-        for (const auto& d : net::value_or_throw(m.deals().current(page.limit))) {
-          out.push_back(deal_json(d, clock.now_ms()));
-        }
-        return net::json_response(200, json::object{{"items", std::move(out)}});
+        return net::items_response(net::value_or_throw(m.deals().current(page.limit)),
+                                   [&](const auto& d) { return deal_json(d, clock.now_ms()); });
       },
       optional);
 }

@@ -135,11 +135,8 @@ void mount_order_routes(net::Router& router, OrdersModule& m) {
       "/api/v1/orders/{id}/returns",
       [&m](Request& req) {
         const Id id = path_id(req, "id", "order");
-        json::array items;
-        for (const auto& r : net::value_or_throw(m.orders().order_returns(user_of(req), id))) {
-          items.push_back(return_json(r));
-        }
-        return net::json_response(200, json::object{{"items", std::move(items)}});
+        return net::items_response(net::value_or_throw(m.orders().order_returns(user_of(req), id)),
+                                   [&](const auto& r) { return return_json(r); });
       },
       required);
   router.get(
