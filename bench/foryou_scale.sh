@@ -13,8 +13,10 @@
 #   (a) GET /api/v1/feed/foryou?limit=10 as signed-in viewers (a new viewer
 #       token each request): p50/p99 and req/s, alone;
 #   (b) POST /api/v1/events, 500 items a batch, a unique batch_id and the
-#       next viewer's token each request, while (a) runs: events stored/s
-#       (from riff_events_total) and (a)'s figures under that load;
+#       next viewer's token each request, as fast as riffd takes them, while
+#       For You is asked at a steady rate (each of FEED_RATES in turn), then
+#       as fast as it goes: events stored/s (from riff_events_total) and For
+#       You's figures under that load;
 #   (c) riffd's RSS (and peak), and the engine's own accounting of the
 #       model, the index and the catalog (riff_foryou_* gauges).
 # Goals (issue 4): p99 <= 15 ms, >= 50,000 events/s, < 4 GiB.
@@ -31,6 +33,8 @@ HASHTAGS=${HASHTAGS:-10000}
 WARM_SECONDS=${WARM_SECONDS:-30}
 FEED_CONNS=${FEED_CONNS:-16}      # concurrent For You requests
 FEED_CONNS_LOW=${FEED_CONNS_LOW:-2} # and fewer: the latency of one request, with little queueing
+FEED_RATES=${FEED_RATES:-"100 200 300"} # (b): For You requests/s offered while events flow
+FEED_PACED_CONNS=${FEED_PACED_CONNS:-8}
 EVENT_CONNS=${EVENT_CONNS:-4}     # concurrent event batches
 DURATION=${DURATION:-20s}
 SEED_CACHE=${SEED_CACHE:-}
@@ -181,7 +185,11 @@ end
 LUA
 
 # events.lua FIRST: viewer tokens are taken in order from FIRST, so that no
-# viewer sends more than its burst (1,000 events) in one run.
+# viewer sends more than its burst (1,000 events) in one run. The item lists
+# are made once, when the script loads (256 of them, 500 items each), and
+# each request sends one with its own batch_id and viewer: building 500
+# items in Lua per request took wrk a large share of a core that riffd
+# would otherwise have.
 events_lua() {
   cat >"$work/events.lua" <<LUA
 local tokens, videos = {}, {}
@@ -193,8 +201,8 @@ local function video()
   local r = math.random()
   return videos[math.floor(#videos * r * r) + 1]
 end
-request = function()
-  n = n + 1
+local lists = {}
+for l = 1, 256 do
   local items = {}
   for i = 1, 500 do
     local v, r = video(), math.random(100)
@@ -210,7 +218,11 @@ request = function()
       items[i] = '{"kind":"replay","video_id":"' .. v .. '"}'
     end
   end
-  local body = '{"batch_id":"b' .. run .. '-' .. n .. '","items":[' .. table.concat(items, ",") .. ']}'
+  lists[l] = table.concat(items, ",")
+end
+request = function()
+  n = n + 1
+  local body = '{"batch_id":"b' .. run .. '-' .. n .. '","items":[' .. lists[n % #lists + 1] .. ']}'
   local t = tokens[(first + n) % #tokens + 1]
   return wrk.format("POST", "/api/v1/events",
                     {["Authorization"] = "Bearer " .. t, ["Content-Type"] = "application/json"}, body)
@@ -311,14 +323,39 @@ echo "    the same with -c$FEED_CONNS_LOW:" \
   "$(wrk -t1 -c"$FEED_CONNS_LOW" -d"$DURATION" --latency -s "$work/foryou.lua" "http://127.0.0.1:$port/" | wrk_summary);" \
   "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-events_lua 20000
+# (b) events at full speed while For You is asked at a steady rate: wrk
+# paces each of its FEED_PACED_CONNS connections (a pause between a response
+# and the next request) so that together they offer about RATE requests/s.
+b_run=0
+for rate in $FEED_RATES; do
+  b_run=$((b_run + 1))
+  events_lua $((20000 * b_run))
+  cat >"$work/foryou_paced.lua" <<LUA
+$(cat "$work/foryou.lua")
+delay = function() return $((FEED_PACED_CONNS * 1000 / rate)) end
+LUA
+  s0=$(stored_events); t0=$(date +%s.%N)
+  wrk -t1 -c"$EVENT_CONNS" -d"$DURATION" --latency -s "$work/events.lua" "http://127.0.0.1:$port/" >"$work/events.out" &
+  events_wrk=$!
+  feed=$(wrk -t1 -c"$FEED_PACED_CONNS" -d"$DURATION" --latency -s "$work/foryou_paced.lua" "http://127.0.0.1:$port/" | wrk_summary)
+  wait "$events_wrk"
+  s1=$(stored_events); t1=$(date +%s.%N)
+  echo "(b) For You offered ~$rate req/s (wrk -c$FEED_PACED_CONNS, paced) while wrk -t1 -c$EVENT_CONNS POST /api/v1/events x 500, $DURATION:"
+  echo "    feed: $feed"
+  echo "    events: $(wrk_summary <"$work/events.out");" \
+    "$(awk -v s="$((s1 - s0))" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f events stored/s (%d)", s / (b - a), s}')"
+  echo "    load average: $(cut -d' ' -f1-3 /proc/loadavg); $(memory_line | sed 's/.*learner/learner/')"
+  sleep 3
+done
+# And For You as fast as it goes while the events flow (both saturate the cores).
+events_lua 90000
 s0=$(stored_events); t0=$(date +%s.%N)
 wrk -t1 -c"$EVENT_CONNS" -d"$DURATION" --latency -s "$work/events.lua" "http://127.0.0.1:$port/" >"$work/events.out" &
 events_wrk=$!
 feed=$(wrk -t1 -c"$FEED_CONNS" -d"$DURATION" --latency -s "$work/foryou.lua" "http://127.0.0.1:$port/" | wrk_summary)
 wait "$events_wrk"
 s1=$(stored_events); t1=$(date +%s.%N)
-echo "(b) the same with wrk -t1 -c$EVENT_CONNS -d$DURATION POST /api/v1/events x 500 at once:"
+echo "(b) For You unpaced, wrk -c$FEED_CONNS, while the same events:"
 echo "    feed: $feed"
 echo "    events: $(wrk_summary <"$work/events.out");" \
   "$(awk -v s="$((s1 - s0))" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f events stored/s (%d)", s / (b - a), s}')"

@@ -116,6 +116,38 @@ describe('events', () => {
     expectStatus(res, 200);
     assert.equal(res.json.accepted, 2);
   });
+
+  test('a video deleted, hidden or made private a moment ago, or of a blocked account, takes no events', async () => {
+    // Ingestion looks public videos up in the For You engine's catalog, which
+    // is refreshed every few seconds: every change below is seen at once all
+    // the same.
+    const viewer = await signup(server);
+    const fan = await signup(server);
+    const [editor, goesPrivate, blocked] = await Promise.all([signup(server), signup(server), signup(server)]);
+    const catClip = clip('foryou-cats.mp4', 'testsrc2');
+    const toDelete = await publish(editor, catClip, { caption: 'soon gone' });
+    const toHide = await publish(editor, catClip, { caption: 'soon for friends' });
+    const ofPrivate = await publish(goesPrivate, catClip, { caption: 'soon private' });
+    const ofBlocked = await publish(blocked, catClip, { caption: 'soon blocked' });
+    const ids = [toDelete.id, toHide.id, ofPrivate.id, ofBlocked.id];
+    const impressions = (batch, list) => ({ json: { batch_id: batch, items: list.map((id) => ({ kind: 'impression', video_id: id })) } });
+    let res = await viewer.post('/api/v1/events', impressions('before', ids));
+    expectStatus(res, 200);
+    assert.equal(res.json.accepted, 4, JSON.stringify(res.json));
+    expectStatus(await fan.follow(editor), 200);
+    await sleep(3000); // the engine's catalog now holds the four videos
+
+    expectStatus(await editor.del(`/api/v1/videos/${toDelete.id}`), 204);
+    expectStatus(await editor.patch(`/api/v1/videos/${toHide.id}`, { json: { visibility: 'followers' } }), 200);
+    expectStatus(await goesPrivate.patch('/api/v1/me', { json: { is_private: true } }), 200);
+    expectStatus(await viewer.post(`/api/v1/users/${blocked.handle}/block`), 204);
+    res = await viewer.post('/api/v1/events', impressions('after', ids));
+    expectStatus(res, 200);
+    assert.deepEqual(res.json.items.map((i) => i.status), ['unknown_video', 'unknown_video', 'unknown_video', 'unknown_video']);
+    res = await fan.post('/api/v1/events', impressions('fan', [toDelete.id, toHide.id]));
+    expectStatus(res, 200);
+    assert.deepEqual(res.json.items.map((i) => i.status), ['unknown_video', 'accepted'], 'a follower still sees followers-only videos');
+  });
 });
 
 describe('For You', () => {

@@ -27,6 +27,7 @@
 #include "riff/core/countries.hpp"
 #include "riff/core/ids.hpp"
 #include "riff/core/metrics.hpp"
+#include "riff/core/thread_priority.hpp"
 #include "riff/db/database.hpp"
 #include "riff/jobs/queue.hpp"
 #include "riff/jobs/schema.hpp"
@@ -161,7 +162,8 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   std::error_code ec;
   fs::create_directories(fs::path(config.data_dir) / "media", ec);
   if (ec) return Status::unavailable("create data dir " + config.data_dir + ": " + ec.message());
-  auto db = db::open_database(config.db, (fs::path(config.data_dir) / "riff.db").string());
+  auto db = db::open_database(config.db, (fs::path(config.data_dir) / "riff.db").string(),
+                              config.db_pool);
   if (!db) return db.status().with_context("open database");
   p->db = std::move(db).value();
   RIFF_RETURN_IF_ERROR(p->db->migrate(all_migrations()).with_context("migrate"));
@@ -255,6 +257,8 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   if (!foryou) return foryou.status();
   p->foryou = std::move(foryou).value();
   p->foryou->add_gauges(p->metrics);
+  // Event batches look their videos up in the engine's catalog first.
+  p->recs_catalog->use_memo(&p->foryou->engine());
   p->interests = std::make_unique<video::InterestService>(*p->db);
   video::mount_foryou_routes(p->router, p->foryou->engine(), *p->videos, *p->interests);
   p->engagement = std::make_unique<video::EngagementModule>(
@@ -492,6 +496,10 @@ int App::serve() {
 
   // Trending: views replayed from the event log, then uses recounted on a timer.
   std::thread trending([&] {
+    // A week of events replayed at start-up: behind requests. (Threads that
+    // hold locks requests wait for, like the SQLite writer's or the For You
+    // index's, keep their priority: lowering it would make those waits long.)
+    lower_this_thread_priority(kBackgroundNice);
     if (auto n = p.trending->replay(*p.events); !n) {
       spdlog::warn("trending: replay of the event log failed: {}", n.status().message());
     }

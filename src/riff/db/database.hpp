@@ -227,9 +227,10 @@ struct PostgresOptions {
 Result<std::unique_ptr<Database>> open_postgres(const PostgresOptions& options);
 
 /// Opens PostgreSQL when `db_url` starts with postgres:// or postgresql://,
-/// else SQLite at `sqlite_path`.
+/// else SQLite at `sqlite_path`. `pool` is the connections per node:
+/// PostgreSQL's pool, or SQLite's readers (SQLite has one writer besides).
 Result<std::unique_ptr<Database>> open_database(const std::string& db_url,
-                                                const std::string& sqlite_path);
+                                                const std::string& sqlite_path, int pool = 8);
 
 /// True when a database error message means a unique constraint was violated.
 /// Drivers map such errors to Code::kConflict with this prefix in the message.

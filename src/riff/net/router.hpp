@@ -53,6 +53,10 @@ struct RouteOptions {
   /// Runs on the blocking worker pool (database, hashing). Only handlers that
   /// do no I/O and finish in microseconds should set this to false.
   bool blocking = true;
+  /// Bulk work whose latency matters less than everyone else's (event
+  /// batches): runs on the background pool, whose threads have a lower CPU
+  /// priority, so interactive requests keep theirs while it queues.
+  bool background = false;
   /// Largest request body accepted, in bytes; 0 means the server default.
   std::size_t max_body = 0;
   /// Name of a rate-limit bucket applied per client address ("" = none).

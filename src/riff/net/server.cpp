@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "riff/core/metrics.hpp"
+#include "riff/core/thread_priority.hpp"
 #include "riff/net/access_log.hpp"
 #include "riff/net/static_files.hpp"
 #include "riff/net/url_codec.hpp"
@@ -87,6 +88,7 @@ struct Server::Impl {
   std::vector<std::unique_ptr<asio::io_context>> ioc;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::unique_ptr<asio::thread_pool> pool;
+  std::unique_ptr<asio::thread_pool> background;  // RouteOptions::background, lower priority
   std::vector<std::unordered_map<ConnHandle*, bool>> conns;  // per io_context
   std::atomic<std::size_t> open{0};
   std::atomic<bool> stopping{false};
@@ -271,6 +273,14 @@ asio::awaitable<Response> Server::Impl::dispatch(Request& req, const Match& m) {
       co_return problem_response({429, "rate-limited", "Too many requests",
                                   "Slow down and try again later.", {}, wait}, req.path);
     }
+  }
+  if (route.options.background) {
+    co_return co_await on_pool(*background, [this, &req, &route] {
+      // The pool's threads do only this work: lower each one's priority once.
+      thread_local const bool lowered = lower_this_thread_priority(opts.background_nice);
+      (void)lowered;
+      return run_handler(req, route);
+    });
   }
   if (route.options.blocking) {
     co_return co_await on_pool(*pool, [this, &req, &route] { return run_handler(req, route); });
@@ -636,6 +646,7 @@ Server::Server(ServerOptions options, const Router& router, Metrics& metrics)
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   if (o.io_threads <= 0) o.io_threads = static_cast<int>(cores);
   if (o.worker_threads <= 0) o.worker_threads = static_cast<int>(cores * 4);
+  if (o.background_threads <= 0) o.background_threads = static_cast<int>(cores);
   for (const auto& r : router.routes()) {
     impl_->route_stats.push_back(impl_->make_stats(r->pattern, method_name(r->method)));
   }
@@ -673,6 +684,8 @@ void Server::bind() {
   }
   im.bound_port = port;
   im.pool = std::make_unique<asio::thread_pool>(static_cast<std::size_t>(im.opts.worker_threads));
+  im.background =
+      std::make_unique<asio::thread_pool>(static_cast<std::size_t>(im.opts.background_threads));
   im.bound = true;
 }
 
@@ -689,6 +702,7 @@ void Server::run() {
   im.ioc[0]->run();
   for (auto& t : threads) t.join();
   im.pool->join();
+  im.background->join();
   im.access_log.flush();
 }
 

@@ -55,6 +55,8 @@ struct ServerOptions {
   std::uint16_t port = 8080;        // 0 picks a free port; see Server::port()
   int io_threads = 0;               // 0 = one per core
   int worker_threads = 0;           // 0 = 4 per core
+  int background_threads = 0;       // for RouteOptions::background; 0 = one per core
+  int background_nice = 10;         // how much lower their CPU priority is
   std::size_t max_body_bytes = 1 << 20;
   int header_timeout_ms = 10'000;   // whole request head must arrive within this
   int body_timeout_ms = 60'000;

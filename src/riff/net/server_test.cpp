@@ -6,7 +6,9 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -90,6 +92,13 @@ class ServerTest : public ::testing::Test {
     router_.get("/hello", [](Request&) { return Response::json(200, R"({"ok":true})"); }, {.blocking = false});
     router_.post("/echo", [](Request& r) { return Response::text(200, r.body); });
     router_.get("/boom", [](Request&) -> Response { throw std::runtime_error("secret internals"); });
+    // The nice value of the thread a handler runs on.
+    auto nice_here = [](Request&) {
+      const int nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)));
+      return Response::json(200, "{\"nice\":" + std::to_string(nice) + "}");
+    };
+    router_.get("/nice", nice_here);
+    router_.post("/bulk", nice_here, {.background = true});
     router_.stream(
         Method::kPost, "/upload",
         [this](Request& r) {
@@ -143,6 +152,23 @@ TEST_F(ServerTest, ServesSeveralRequestsOnOneKeepAliveConnection) {
     EXPECT_NE(r.find("HTTP/1.1 200"), std::string::npos);
     EXPECT_NE(r.find(R"({"ok":true})"), std::string::npos);
   }
+}
+
+TEST_F(ServerTest, BackgroundRoutesRunAtALowerPriorityThanTheOthers) {
+  Client c(server_->port());
+  auto nice_of = [&](const std::string& request) {
+    c.send(request);
+    const std::string r = c.read_response();
+    const auto at = r.find("{\"nice\":");
+    EXPECT_NE(at, std::string::npos) << r;
+    return std::stoi(r.substr(at + 8));
+  };
+  const int normal = nice_of("GET /nice HTTP/1.1\r\nHost: x\r\n\r\n");
+  for (int i = 0; i < 4; ++i) {  // whichever of the pool's threads takes it
+    EXPECT_EQ(nice_of("POST /bulk HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"),
+              std::min(normal + 10, 19));
+  }
+  EXPECT_EQ(nice_of("GET /nice HTTP/1.1\r\nHost: x\r\n\r\n"), normal);
 }
 
 TEST_F(ServerTest, BlockingHandlersSeeTheBody) {

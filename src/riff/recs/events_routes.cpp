@@ -173,6 +173,8 @@ void mount_event_routes(net::Router& router, EventIngest& ingest) {
   net::RouteOptions options;
   options.auth = net::Auth::kOptional;
   options.max_body = kMaxEventsBody;
+  // Batches of up to 500 events: behind the feeds and pages people wait for.
+  options.background = true;
   router.post(
       "/api/v1/events", [&ingest](Request& req) { return post_events(ingest, req); }, options);
 }

@@ -43,6 +43,7 @@
 #include "riff/recs/event.hpp"
 #include "riff/recs/model.hpp"
 #include "riff/video/feed.hpp"
+#include "riff/video/recs_catalog.hpp"
 
 namespace riff::video {
 
@@ -65,7 +66,9 @@ struct ForYouOptions {
   double widen_completion = 0.3;
   double popularity_half_life_h = 24;
   std::int64_t refresh_ms = 2'000;         // catalog changes, the fresh pool, new videos in lists
-  std::int64_t lists_refresh_ms = 30'000;  // popular and per-topic lists (a pass over the catalog)
+  /// Popular and per-topic lists: a pass over the whole catalog (a second of
+  /// a core at 1,000,000 videos); the 2 s pass keeps new videos in them.
+  std::int64_t lists_refresh_ms = 120'000;
   std::int64_t full_reload_ms = 600'000;   // also forgets deleted videos
   std::int64_t index_refresh_ms = 3'000;   // changed video vectors into the index
   std::size_t max_viewers = 200'000;       // viewers whose recent taste is kept
@@ -77,7 +80,10 @@ struct WhyReason {
   std::string text;
 };
 
-class ForYouEngine final : public ForYouRanker, public recs::EventSink, public recs::ItemFeatures {
+class ForYouEngine final : public ForYouRanker,
+                           public recs::EventSink,
+                           public recs::ItemFeatures,
+                           public PublicVideoMemo {
  public:
   ForYouEngine(db::Database& db, const Clock& clock, recs::Model& model, recs::AnnIndex& index,
                ForYouOptions options = {});
@@ -101,6 +107,9 @@ class ForYouEngine final : public ForYouRanker, public recs::EventSink, public r
   /// engine's thread does the learning).
   void on_events(std::span<const recs::Event> events) override;
   std::optional<recs::VideoFeatures> find(Id video) const override;
+  /// The catalog as a PublicVideoMemo, for event ingestion.
+  std::optional<Video> public_video(Id id) const override;
+  std::int64_t synced_until_ms() const override { return synced_until_; }
 
   /// Applies a learner's delta to the model and re-indexes the videos
   /// whose vectors it moved (their own, their creator's or hashtags' rows).
@@ -153,7 +162,9 @@ class ForYouEngine final : public ForYouRanker, public recs::EventSink, public r
   std::unordered_map<Id, std::vector<Id>> by_sound_, by_tag_;  // best first
   std::unordered_map<Id, std::string> tag_names_;
   std::unordered_set<Id> recent_;  // created within fresh_ms: rebuild_lists' short pass
+  std::unordered_set<Id> added_;   // new in the catalog since the last rebuild_lists
   std::int64_t loaded_until_ = 0, last_full_ = 0;
+  std::atomic<std::int64_t> synced_until_{0};  // loaded_until_, once the catalog holds it
 
   std::mutex viewers_mu_;
   std::unordered_map<Id, std::unique_ptr<Viewer>> viewers_;

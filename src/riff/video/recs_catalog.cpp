@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "riff/video/access.hpp"
 
@@ -66,6 +67,70 @@ recs::VideoTopics topics_of(const db::Row& r) {
 
 Result<std::vector<recs::VideoFacts>> RecsCatalog::visible(db::Conn& c, std::optional<Id> viewer,
                                                            std::span<const Id> ids) {
+  const std::int64_t synced = memo_ ? memo_->synced_until_ms() : 0;
+  if (synced == 0) return visible_in_db(c, viewer, ids);
+
+  // A video the memo holds as public is visible to everyone but the people
+  // its author blocked or who blocked its author. The videos changed since
+  // the memo's last refresh, those whose author has gone private, and those
+  // the memo does not hold (followers-only, a private account's) take the
+  // rule in SQL. Blocks are always read now. The overlap covers updated_at
+  // stamps that commit late (another node's clock, a long transaction), as
+  // the memo's own refresh does.
+  constexpr std::int64_t kOverlapMs = 60'000;
+  RIFF_ASSIGN_OR_RETURN(db::Rows changed_rows,
+                        c.query("SELECT id FROM videos WHERE updated_at >= $1",
+                                {synced - kOverlapMs}));
+  std::unordered_set<Id> changed;
+  for (const auto& r : changed_rows) changed.insert(r.i64(0));
+
+  std::vector<recs::VideoFacts> out, held;
+  std::vector<Id> ask, authors;
+  for (Id id : ids) {
+    std::optional<PublicVideoMemo::Video> v;
+    if (!changed.count(id)) v = memo_->public_video(id);
+    if (!v) {
+      ask.push_back(id);
+      continue;
+    }
+    held.push_back({id, v->author, v->duration_ms});
+    authors.push_back(v->author);
+  }
+  std::sort(authors.begin(), authors.end());
+  authors.erase(std::unique(authors.begin(), authors.end()), authors.end());
+  std::unordered_set<Id> private_authors, blocked;
+  RIFF_RETURN_IF_ERROR(for_chunks<Id>(
+      authors, {}, [&](const std::string& in, const std::vector<db::Param>& p) -> Status {
+        RIFF_ASSIGN_OR_RETURN(
+            db::Rows rows,
+            c.query("SELECT id FROM users WHERE id IN (" + in + ") AND is_private = 1", p));
+        for (const auto& r : rows) private_authors.insert(r.i64(0));
+        return Status::ok();
+      }));
+  if (viewer && !held.empty()) {
+    RIFF_ASSIGN_OR_RETURN(db::Rows rows,
+                          c.query("SELECT blocked_id FROM blocks WHERE blocker_id = $1"
+                                  " UNION SELECT blocker_id FROM blocks WHERE blocked_id = $1",
+                                  {*viewer}));
+    for (const auto& r : rows) blocked.insert(r.i64(0));
+  }
+  for (const auto& v : held) {
+    if (private_authors.count(v.author_id)) {
+      ask.push_back(v.id);  // went private since: followers may still see it
+    } else if (!blocked.count(v.author_id) || (viewer && v.author_id == *viewer)) {
+      out.push_back(v);
+    }
+  }
+  if (!ask.empty()) {
+    RIFF_ASSIGN_OR_RETURN(auto rest, visible_in_db(c, viewer, ask));
+    out.insert(out.end(), rest.begin(), rest.end());
+  }
+  return out;
+}
+
+Result<std::vector<recs::VideoFacts>> RecsCatalog::visible_in_db(db::Conn& c,
+                                                                 std::optional<Id> viewer,
+                                                                 std::span<const Id> ids) {
   std::vector<recs::VideoFacts> out;
   RIFF_RETURN_IF_ERROR(for_chunks<Id>(
       ids, {viewer.value_or(0)},
