@@ -323,43 +323,40 @@ echo "    the same with -c$FEED_CONNS_LOW:" \
   "$(wrk -t1 -c"$FEED_CONNS_LOW" -d"$DURATION" --latency -s "$work/foryou.lua" "http://127.0.0.1:$port/" | wrk_summary);" \
   "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# (b) events at full speed while For You is asked at a steady rate: wrk
-# paces each of its FEED_PACED_CONNS connections (a pause between a response
-# and the next request) so that together they offer about RATE requests/s.
-b_run=0
-for rate in $FEED_RATES; do
-  b_run=$((b_run + 1))
-  events_lua $((20000 * b_run))
-  cat >"$work/foryou_paced.lua" <<LUA
-$(cat "$work/foryou.lua")
-delay = function() return $((FEED_PACED_CONNS * 1000 / rate)) end
-LUA
+# feed_with_events FIRST SCRIPT CONNS LABEL: events (viewers from FIRST) as
+# fast as riffd takes them, and For You from SCRIPT on CONNS connections,
+# both for DURATION; prints both sides' figures under LABEL.
+feed_with_events() {
+  local feed events_wrk s0 s1 t0 t1
+  events_lua "$1"
   s0=$(stored_events); t0=$(date +%s.%N)
   wrk -t1 -c"$EVENT_CONNS" -d"$DURATION" --latency -s "$work/events.lua" "http://127.0.0.1:$port/" >"$work/events.out" &
   events_wrk=$!
-  feed=$(wrk -t1 -c"$FEED_PACED_CONNS" -d"$DURATION" --latency -s "$work/foryou_paced.lua" "http://127.0.0.1:$port/" | wrk_summary)
+  feed=$(wrk -t1 -c"$3" -d"$DURATION" --latency -s "$2" "http://127.0.0.1:$port/" | wrk_summary)
   wait "$events_wrk"
   s1=$(stored_events); t1=$(date +%s.%N)
-  echo "(b) For You offered ~$rate req/s (wrk -c$FEED_PACED_CONNS, paced) while wrk -t1 -c$EVENT_CONNS POST /api/v1/events x 500, $DURATION:"
+  echo "(b) $4 while wrk -t1 -c$EVENT_CONNS POST /api/v1/events x 500, $DURATION:"
   echo "    feed: $feed"
   echo "    events: $(wrk_summary <"$work/events.out");" \
     "$(awk -v s="$((s1 - s0))" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f events stored/s (%d)", s / (b - a), s}')"
   echo "    load average: $(cut -d' ' -f1-3 /proc/loadavg); $(memory_line | sed 's/.*learner/learner/')"
   sleep 3
+}
+
+# (b) For You asked at a steady rate: wrk paces each of its FEED_PACED_CONNS
+# connections (a pause between a response and the next request) so that
+# together they offer about RATE requests/s. Then as fast as it goes (both
+# saturate the cores).
+b_run=0
+for rate in $FEED_RATES; do
+  b_run=$((b_run + 1))
+  cat >"$work/foryou_paced.lua" <<LUA
+$(cat "$work/foryou.lua")
+delay = function() return $((FEED_PACED_CONNS * 1000 / rate)) end
+LUA
+  feed_with_events $((20000 * b_run)) "$work/foryou_paced.lua" "$FEED_PACED_CONNS" \
+    "For You offered ~$rate req/s (wrk -c$FEED_PACED_CONNS, paced)"
 done
-# And For You as fast as it goes while the events flow (both saturate the cores).
-events_lua 90000
-s0=$(stored_events); t0=$(date +%s.%N)
-wrk -t1 -c"$EVENT_CONNS" -d"$DURATION" --latency -s "$work/events.lua" "http://127.0.0.1:$port/" >"$work/events.out" &
-events_wrk=$!
-feed=$(wrk -t1 -c"$FEED_CONNS" -d"$DURATION" --latency -s "$work/foryou.lua" "http://127.0.0.1:$port/" | wrk_summary)
-wait "$events_wrk"
-s1=$(stored_events); t1=$(date +%s.%N)
-echo "(b) For You unpaced, wrk -c$FEED_CONNS, while the same events:"
-echo "    feed: $feed"
-echo "    events: $(wrk_summary <"$work/events.out");" \
-  "$(awk -v s="$((s1 - s0))" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f events stored/s (%d)", s / (b - a), s}')"
-echo "    load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-sleep 3
+feed_with_events 90000 "$work/foryou.lua" "$FEED_CONNS" "For You unpaced, wrk -c$FEED_CONNS,"
 echo "(c) $(memory_line)"
 stop_riffd
