@@ -9,6 +9,7 @@
 #include "riff/recs/ingest.hpp"
 #include "riff/recs/model.hpp"
 #include "riff/recs/model_sync.hpp"
+#include "riff/recs/online_learner.hpp"
 #include "riff/video/foryou_engine.hpp"
 
 namespace riff::app {
@@ -53,15 +54,28 @@ Result<std::unique_ptr<ForYouNode>> ForYouNode::create(db::Database& db, const C
   mo.expire_after_ms = std::int64_t{n->options_.expire_days} * 24 * 3'600'000;
   mo.admit_after = n->options_.admit_after;
   mo.head_weights = n->options_.head_weights;
+  // One node learns into its own model and serves from a copy. The learner
+  // of several nodes learns and serves from one: its deltas go to the
+  // DeltaLog every delta_seconds, and the other nodes do the serving.
+  const bool split = n->options_.role == "both";
   n->model_ = std::make_unique<recs::Model>(mo);
+  if (split) n->serving_ = std::make_unique<recs::Model>(mo);
   n->deltas_ = std::make_unique<recs::DeltaLog>(n->options_.dir / "deltas");
   if (fs::exists(model_dir / "params.snap")) {
     if (auto st = n->model_->restore(model_dir); !st) {
       spdlog::warn("for you: starting with a fresh model; the snapshot in {} was not loaded: {}",
                    model_dir.string(), st.message());
-    } else if (auto mark = recs::read_sync_mark(model_dir); mark) {
-      n->delta_seq_ = mark->delta_seq;
-      n->event_cursor_ = mark->event_id;
+    } else {
+      if (n->serving_) {
+        if (auto copy = n->serving_->restore(model_dir); !copy) {
+          // Read once already: only a file changed meanwhile gets here.
+          return copy.with_context("for you: the serving copy of the model");
+        }
+      }
+      if (auto mark = recs::read_sync_mark(model_dir); mark) {
+        n->delta_seq_ = mark->delta_seq;
+        n->event_cursor_ = mark->event_id;
+      }
     }
   }
   if (n->options_.role == "learner") {
@@ -73,7 +87,15 @@ Result<std::unique_ptr<ForYouNode>> ForYouNode::create(db::Database& db, const C
   n->ann_ = std::make_unique<recs::AnnIndex>(mo.dim);
   video::ForYouOptions eo;
   eo.learn = n->options_.role != "serving";
-  n->engine_ = std::make_unique<video::ForYouEngine>(db, clock, *n->model_, *n->ann_, eo);
+  n->engine_ = std::make_unique<video::ForYouEngine>(db, clock, split ? *n->serving_ : *n->model_,
+                                                     *n->ann_, eo);
+  if (split) {
+    video::ForYouEngine* engine = n->engine_.get();
+    n->learner_ = std::make_unique<recs::OnlineLearner>(
+        *n->model_, *engine, clock, recs::OnlineLearner::Options{},
+        [engine](recs::LearnedDelta learned) { engine->on_learned(std::move(learned)); });
+    engine->attach_learner(*n->learner_);
+  }
   if (n->options_.role == "serving") n->apply_deltas();  // catch up before the index is built
   if (auto st = n->engine_->load(); !st) return st.with_context("for you");
   // The learner takes every node's events from the log instead.
@@ -88,8 +110,11 @@ void ForYouNode::add_gauges(Metrics& metrics) {
                 [ann = ann_.get()] { return static_cast<double>(ann->size()); });
   metrics.gauge("riff_foryou_index_bytes", "Memory of For You's nearest-neighbour index",
                 [ann = ann_.get()] { return static_cast<double>(ann->memory_bytes()); });
-  metrics.gauge("riff_foryou_model_bytes", "Memory of the For You model's tables",
-                [model = model_.get()] { return static_cast<double>(model->bytes_used()); });
+  metrics.gauge(
+      "riff_foryou_model_bytes", "Memory of the For You model's tables (with the serving copy)",
+      [model = model_.get(), serving = serving_.get()] {
+        return static_cast<double>(model->bytes_used() + (serving ? serving->bytes_used() : 0));
+      });
   metrics.gauge("riff_foryou_events_dropped",
                 "Events the For You learner dropped, being too far behind",
                 [engine = engine_.get()] { return static_cast<double>(engine->events_dropped()); });
@@ -97,6 +122,7 @@ void ForYouNode::add_gauges(Metrics& metrics) {
 
 void ForYouNode::start() {
   engine_->start();
+  if (learner_) learner_->start();
   std::lock_guard lock(mu_);
   if (thread_.joinable()) return;
   stopping_ = false;
@@ -112,6 +138,7 @@ void ForYouNode::stop() {
   cv_.notify_all();
   thread_.join();
   engine_->stop();
+  if (learner_) learner_->stop();  // before the snapshot: what it learned last
   if (options_.role == "learner") publish();
   if (options_.role != "serving") snapshot();
 }
@@ -145,8 +172,6 @@ void ForYouNode::run() {
 
 void ForYouNode::snapshot() {
   const fs::path model_dir = options_.dir / "model";
-  if (options_.role == "both")
-    (void)model_->take_delta();  // nobody reads deltas: keep the change sets small
   if (auto st = model_->snapshot(model_dir); !st) {
     spdlog::warn("for you: the model snapshot failed: {}", st.message());
     return;

@@ -11,6 +11,13 @@
 //   serving  the others: keep their viewers' recent state from their own
 //            events, take the model from the learner's snapshot and deltas.
 //
+// A single node (both) holds two models of the same shape: the learner's,
+// trained by a recs::OnlineLearner on its own low-priority thread, and the
+// serving copy requests score from, which takes the learner's delta every
+// second. Requests then never wait for the learner, and learning yields the
+// CPU to them. (The learner of several nodes learns on the engine's thread
+// into the one model it publishes from; the serving nodes serve.)
+//
 // The model's files live in the shared data dir (<data_dir>/recs).
 
 #include <array>
@@ -36,6 +43,7 @@ class DeltaLog;
 class EventIngest;
 class EventStore;
 class Model;
+class OnlineLearner;
 struct ModelDelta;
 }  // namespace riff::recs
 
@@ -91,7 +99,9 @@ class ForYouNode {
   const Clock& clock_;
   recs::EventStore& events_;
   ForYouNodeOptions options_;
-  std::unique_ptr<recs::Model> model_;
+  std::unique_ptr<recs::Model> model_;    // what learns and is snapshotted (or the only one)
+  std::unique_ptr<recs::Model> serving_;  // both: what requests score from
+  std::unique_ptr<recs::OnlineLearner> learner_;  // both
   std::unique_ptr<recs::AnnIndex> ann_;
   std::unique_ptr<video::ForYouEngine> engine_;
   std::unique_ptr<recs::DeltaLog> deltas_;

@@ -415,9 +415,24 @@ class SqliteDatabase final : public Database {
 
 std::atomic<int> g_memory_db_counter{0};
 
+/// Turns off SQLite's memory statistics before its first use. With them on,
+/// every allocation of every connection takes one process-wide mutex: a
+/// request's reader then waits whenever an event batch (at a lower CPU
+/// priority, RouteOptions::background) is preempted while holding it. riff
+/// reads no SQLite memory statistics and sets no soft heap limit.
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // SQLITE_MISUSE when something in this process already used SQLite: the
+    // statistics then stay on, which is slower but not wrong.
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  });
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& options) {
+  configure_sqlite_once();
   const bool in_memory = options.path == ":memory:";
   std::string name = options.path;
   int flags = SQLITE_OPEN_READWRITE;

@@ -22,9 +22,6 @@ constexpr std::size_t kRecentPositives = 20;
 constexpr std::size_t kMaxQueued = 1'000'000;
 constexpr std::size_t kReasonsKept = 100'000;
 constexpr double kCompleted = 0.8;  // of the duration: a finished watch
-// learn_queued() holds the viewers' lock for this many events at a time, so
-// a request waits for one slice, not for a whole backlog.
-constexpr std::size_t kViewerSlice = 1'024;
 // A video whose new vector is this close (cosine) to the indexed one stays
 // put: moving a point in the graph costs a neighbourhood search, and a
 // creator's or hashtag's update nudges every one of their videos a little.
@@ -377,12 +374,13 @@ void ForYouEngine::learn_queued() {
   // What learning moves, for the index upkeep (collect_moved): the videos, and
   // the creators and hashtags every one of their videos shares.
   std::unordered_set<Id> touched, creators, tags;
-  for (std::size_t start = 0; start < batch.size(); start += kViewerSlice) {
-    const std::size_t end = std::min(batch.size(), start + kViewerSlice);
+  const std::size_t viewers_per_shard =
+      std::max<std::size_t>(1, options_.max_viewers / kViewerShards);
+  {
+    // The engine's thread is the catalog's only writer: a shared lock over
+    // the whole batch keeps no one waiting.
     std::shared_lock lock(catalog_mu_);
-    std::lock_guard viewers(viewers_mu_);
-    for (std::size_t i = start; i < end; ++i) {
-      const recs::Event& e = batch[i];
+    for (const recs::Event& e : batch) {
       auto it = catalog_.find(e.video);
       Item* item = it == catalog_.end() ? nullptr : it->second.get();
       touched.insert(e.video);
@@ -410,14 +408,16 @@ void ForYouEngine::learn_queued() {
         }
       }
       if (!e.viewer) continue;
-      auto& slot = viewers_[e.viewer];
+      ViewerShard& shard = shard_of(e.viewer);
+      std::lock_guard viewers(shard.mu);
+      auto& slot = shard.viewers[e.viewer];
       if (!slot) {
-        if (viewers_.size() > options_.max_viewers) {
+        if (shard.viewers.size() > viewers_per_shard) {
           // Bounded memory: forget some viewer's recent taste (the model
           // still knows them).
-          auto victim = viewers_.begin();
+          auto victim = shard.viewers.begin();
           if (victim->first == e.viewer) ++victim;
-          if (victim != viewers_.end()) viewers_.erase(victim);
+          if (victim != shard.viewers.end()) shard.viewers.erase(victim);
         }
         slot = std::make_unique<Viewer>();
       }
@@ -438,11 +438,46 @@ void ForYouEngine::learn_queued() {
       for (Id t : item->tags) v.tags[t] += w;
     }
   }
+  if (options_.learn && learner_) {
+    const std::uint64_t seq = learner_->submit(std::move(batch));
+    unlearned_.push_back({seq, std::move(touched), std::move(creators), std::move(tags)});
+    return;
+  }
   if (options_.learn) model_.learn(batch, *this);
   std::lock_guard lock(queue_mu_);
   touched_.merge(touched);
   touched_creators_.merge(creators);
   touched_tags_.merge(tags);
+}
+
+void ForYouEngine::on_learned(recs::LearnedDelta learned) {
+  std::lock_guard lock(queue_mu_);
+  learned_.push_back(std::move(learned));
+  run_cv_.notify_one();
+}
+
+void ForYouEngine::apply_learned() {
+  std::vector<recs::LearnedDelta> learned;
+  {
+    std::lock_guard lock(queue_mu_);
+    learned.swap(learned_);
+  }
+  for (const recs::LearnedDelta& l : learned) {
+    // Rows of one model of the same shape: this cannot be refused.
+    if (auto st = model_.apply_delta(l.delta); !st)
+      spdlog::error("for you: the learner's delta was refused: {}", st.message());
+    std::lock_guard lock(queue_mu_);
+    while (!unlearned_.empty() && unlearned_.front().batch <= l.learned_through) {
+      touched_.merge(unlearned_.front().videos);
+      touched_creators_.merge(unlearned_.front().creators);
+      touched_tags_.merge(unlearned_.front().tags);
+      unlearned_.pop_front();
+    }
+  }
+}
+
+std::int64_t ForYouEngine::events_dropped() const {
+  return dropped_ + (learner_ ? learner_->dropped() : 0);
 }
 
 Status ForYouEngine::apply_delta(const recs::ModelDelta& delta) {
@@ -547,6 +582,8 @@ void ForYouEngine::step() {
   const bool full = now - last_full_ >= options_.full_reload_ms;
   if (auto st = load_changes(full); !st) spdlog::warn("for you: catalog refresh: {}", st.message());
   learn_queued();  // before the lists: exploration stages count the new impressions
+  if (learner_) learner_->run_once();
+  apply_learned();
   rebuild_lists(true);
   collect_moved();
   reindex(std::nullopt);
@@ -568,6 +605,7 @@ void ForYouEngine::start() {
       lock.unlock();
       const std::int64_t now = clock_.now_ms();
       learn_queued();
+      apply_learned();
       if (now - last_refresh >= options_.refresh_ms) {
         const bool full = now - last_full_ >= options_.full_reload_ms;
         if (auto st = load_changes(full); !st)
@@ -606,8 +644,9 @@ std::vector<ForYouEngine::Candidate> ForYouEngine::candidates(
   std::unordered_set<Id> muted_videos, muted_creators;
   std::vector<Id> positives, top_sounds, top_tags;
   if (viewer) {
-    std::lock_guard lock(viewers_mu_);
-    if (auto it = viewers_.find(*viewer); it != viewers_.end()) {
+    ViewerShard& shard = shard_of(*viewer);
+    std::lock_guard lock(shard.mu);
+    if (auto it = shard.viewers.find(*viewer); it != shard.viewers.end()) {
       const Viewer& v = *it->second;
       muted_videos = v.not_interested;
       muted_creators = v.muted_creators;
@@ -753,9 +792,10 @@ void ForYouEngine::add_affinity(Id viewer, std::vector<Candidate>& cands) {
   std::unordered_map<Id, double> tags, sounds;
   double fade = 0;
   {
-    std::lock_guard lock(viewers_mu_);
-    auto it = viewers_.find(viewer);
-    if (it == viewers_.end()) return;
+    ViewerShard& shard = shard_of(viewer);
+    std::lock_guard lock(shard.mu);
+    auto it = shard.viewers.find(viewer);
+    if (it == shard.viewers.end()) return;
     tags = it->second->tags;
     sounds = it->second->sounds;
     fade = 1.0 / (1.0 + static_cast<double>(it->second->positives.size()) /
@@ -883,8 +923,9 @@ WhyReason ForYouEngine::why(db::Conn& c, std::optional<Id> viewer, Id video) {
     auto follows = c.query("SELECT 1 FROM follows WHERE follower_id = $1 AND followee_id = $2",
                            {*viewer, features->creator});
     if (follows && !follows->empty()) return {"following", "From a creator you follow"};
-    std::lock_guard lock(viewers_mu_);
-    if (auto it = viewers_.find(*viewer); it != viewers_.end()) {
+    ViewerShard& shard = shard_of(*viewer);
+    std::lock_guard lock(shard.mu);
+    if (auto it = shard.viewers.find(*viewer); it != shard.viewers.end()) {
       const Viewer& v = *it->second;
       if (features->sound && v.sounds.count(features->sound) && v.sounds.at(features->sound) > 0)
         return {"sound", "Uses a sound you like"};

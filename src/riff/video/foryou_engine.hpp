@@ -20,10 +20,15 @@
 //
 // The catalog of recommendable videos (ready, public, public author) lives
 // in memory, refreshed from the database by the engine's thread, which also
-// feeds events to the model and moves changed video vectors into the index.
+// keeps each viewer's recent taste from the events, feeds them to the model
+// and moves changed video vectors into the index. With a learner attached
+// (recs::OnlineLearner, as on a single node), the model learns on the
+// learner's own low-priority thread and the engine's thread applies its
+// published deltas to the model requests score from.
 //
 // Thread-safe: rank(), why() and on_events() may run on any threads.
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -42,6 +47,7 @@
 #include "riff/recs/ann_index.hpp"
 #include "riff/recs/event.hpp"
 #include "riff/recs/model.hpp"
+#include "riff/recs/online_learner.hpp"
 #include "riff/video/feed.hpp"
 #include "riff/video/recs_catalog.hpp"
 
@@ -115,6 +121,14 @@ class ForYouEngine final : public ForYouRanker,
   /// whose vectors it moved (their own, their creator's or hashtags' rows).
   Status apply_delta(const recs::ModelDelta& delta);
 
+  /// Learning goes to `learner` (which trains its own model) instead of
+  /// happening on the engine's thread in the serving model; the learner's
+  /// publications must reach on_learned(). Call before start().
+  void attach_learner(recs::OnlineLearner& learner) { learner_ = &learner; }
+  /// A publication of the attached learner (any thread): the engine's thread
+  /// applies it to the serving model and re-indexes what it moved.
+  void on_learned(recs::LearnedDelta learned);
+
   /// Why `video` was (or would be) in `viewer`'s For You.
   WhyReason why(db::Conn& c, std::optional<Id> viewer, Id video);
   Result<WhyReason> why(std::optional<Id> viewer, Id video);
@@ -126,7 +140,7 @@ class ForYouEngine final : public ForYouRanker,
 
   std::size_t catalog_size() const;
   /// Events dropped because the learner fell too far behind.
-  std::int64_t events_dropped() const { return dropped_; }
+  std::int64_t events_dropped() const;
 
  private:
   struct Item;
@@ -138,6 +152,9 @@ class ForYouEngine final : public ForYouRanker,
   /// catalog, otherwise from the recent videos and the lists' members.
   void rebuild_lists(bool all);
   void learn_queued();
+  /// The attached learner's publications: into the model, then the videos
+  /// their batches touched into the index upkeep.
+  void apply_learned();
   void collect_moved();
   /// Re-indexes queued videos until `until_ms` (nullopt: all of them).
   void reindex(std::optional<std::int64_t> until_ms);
@@ -166,8 +183,18 @@ class ForYouEngine final : public ForYouRanker,
   std::int64_t loaded_until_ = 0, last_full_ = 0;
   std::atomic<std::int64_t> synced_until_{0};  // loaded_until_, once the catalog holds it
 
-  std::mutex viewers_mu_;
-  std::unordered_map<Id, std::unique_ptr<Viewer>> viewers_;
+  // Viewers' recent taste, in shards by viewer id: the engine's thread
+  // locks one viewer's shard per event, so a request waits only when its
+  // own shard is being written, for one event.
+  struct ViewerShard {
+    std::mutex mu;
+    std::unordered_map<Id, std::unique_ptr<Viewer>> viewers;
+  };
+  static constexpr std::size_t kViewerShards = 64;
+  std::array<ViewerShard, kViewerShards> viewer_shards_;
+  ViewerShard& shard_of(Id viewer) {
+    return viewer_shards_[static_cast<std::uint64_t>(viewer) * 0x9E3779B97F4A7C15ULL >> 58];
+  }
 
   std::mutex queue_mu_;
   std::vector<recs::Event> queue_;
@@ -175,6 +202,18 @@ class ForYouEngine final : public ForYouRanker,
   // What the last learning steps moved, under queue_mu_: videos, and the
   // creators and hashtags whose embeddings every one of their videos shares.
   std::unordered_set<Id> touched_, touched_creators_, touched_tags_;
+
+  // With a learner attached: its publications waiting for the engine's
+  // thread (under queue_mu_), and what each submitted batch touched, kept
+  // (engine thread only) until a publication includes that batch: the index
+  // must read the vectors after the serving model has them.
+  recs::OnlineLearner* learner_ = nullptr;
+  std::vector<recs::LearnedDelta> learned_;
+  struct Touched {
+    std::uint64_t batch = 0;
+    std::unordered_set<Id> videos, creators, tags;
+  };
+  std::deque<Touched> unlearned_;
 
   std::mutex reasons_mu_;
   std::unordered_map<std::string, WhyReason> reasons_;  // "viewer:video"

@@ -23,6 +23,7 @@ class ForYouEngineTest : public EngagementTest {
     index_ = std::make_unique<recs::AnnIndex>(mo.dim);
   }
   void TearDown() override {
+    learner_.reset();
     engine_.reset();
     EngagementTest::TearDown();
   }
@@ -31,10 +32,20 @@ class ForYouEngineTest : public EngagementTest {
       ForYouOptions o;
       o.per_source = 40;
       engine_ = std::make_unique<ForYouEngine>(*db_, clock_, *model_, *index_, o);
+      if (learner_model_) {
+        // As on a single node: model_ serves, learner_model_ learns.
+        learner_ = std::make_unique<recs::OnlineLearner>(
+            *learner_model_, *engine_, clock_, recs::OnlineLearner::Options{},
+            [this](recs::LearnedDelta d) { engine_->on_learned(std::move(d)); });
+        engine_->attach_learner(*learner_);
+      }
       Status st = engine_->load();
       EXPECT_TRUE(st.is_ok()) << st.message();
     }
     return *engine_;
+  }
+  void learn_on_a_model_of_its_own() {
+    learner_model_ = std::make_unique<recs::Model>(model_->options());
   }
   std::vector<Id> page(std::optional<Id> viewer, int limit,
                        const std::unordered_set<Id>& exclude = {}) {
@@ -53,12 +64,31 @@ class ForYouEngineTest : public EngagementTest {
   std::unique_ptr<recs::Model> model_;
   std::unique_ptr<recs::AnnIndex> index_;
   std::unique_ptr<ForYouEngine> engine_;
+  std::unique_ptr<recs::Model> learner_model_;
+  std::unique_ptr<recs::OnlineLearner> learner_;
   std::vector<Id> shown_;
+
+  void newcomer_who_finishes_one_kind_sees_more_of_it();
 };
 
 RIFF_ACCOUNTS_ON_EVERY_BACKEND(ForYouEngineTest);
 
 TEST_P(ForYouEngineTest, ANewcomerWhoFinishesOneKindSeesMoreOfItWithinAFewSwipes) {
+  newcomer_who_finishes_one_kind_sees_more_of_it();
+}
+
+TEST_P(ForYouEngineTest, AsMuchWhenALearnerTrainsItsOwnModelAndPublishesToServing) {
+  learn_on_a_model_of_its_own();
+  newcomer_who_finishes_one_kind_sees_more_of_it();
+  // Serving took every row the learner changed.
+  const auto probe = learner_model_->known_videos();
+  ASSERT_FALSE(probe.empty());
+  EXPECT_EQ(model_->known_videos().size(), probe.size());
+  for (Id v : probe)
+    EXPECT_EQ(model_->item_vector(v, engine()), learner_model_->item_vector(v, engine()));
+}
+
+void ForYouEngineTest::newcomer_who_finishes_one_kind_sees_more_of_it() {
   // Two kinds of video from different creators; one viewer who likes cats.
   std::unordered_set<Id> cats;
   for (int creator = 0; creator < 6; ++creator) {
