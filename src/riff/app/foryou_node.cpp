@@ -162,7 +162,11 @@ void ForYouNode::run() {
     }
     if (options_.role != "serving" &&
         now - last_snapshot >= std::int64_t{options_.snapshot_seconds} * 1000) {
-      model_->expire(now);
+      if (learner_) {
+        learner_->expire(now);  // in order with the learner's deltas
+      } else {
+        model_->expire(now);
+      }
       snapshot();
       last_snapshot = now;
     }

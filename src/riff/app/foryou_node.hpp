@@ -101,9 +101,11 @@ class ForYouNode {
   ForYouNodeOptions options_;
   std::unique_ptr<recs::Model> model_;    // what learns and is snapshotted (or the only one)
   std::unique_ptr<recs::Model> serving_;  // both: what requests score from
-  std::unique_ptr<recs::OnlineLearner> learner_;  // both
   std::unique_ptr<recs::AnnIndex> ann_;
   std::unique_ptr<video::ForYouEngine> engine_;
+  // both. After engine_, which it learns through and publishes to, so that
+  // it is destroyed first.
+  std::unique_ptr<recs::OnlineLearner> learner_;
   std::unique_ptr<recs::DeltaLog> deltas_;
   std::unique_ptr<recs::ModelDelta> unpublished_;  // learner: a delta that could not be written yet
   std::uint64_t delta_seq_ = 0;                    // learner: last published; serving: last applied

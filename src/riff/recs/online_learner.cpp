@@ -1,5 +1,7 @@
 #include "riff/recs/online_learner.hpp"
 
+#include <utility>
+
 #include "riff/core/thread_priority.hpp"
 
 namespace riff::recs {
@@ -37,19 +39,31 @@ std::int64_t OnlineLearner::dropped() const {
   return dropped_;
 }
 
-void OnlineLearner::learn_pending(bool until_stopped) {
+void OnlineLearner::learn_pending(std::optional<std::int64_t> until_ms) {
   for (;;) {
     std::pair<std::uint64_t, std::vector<Event>> next;
     {
       std::lock_guard lock(mu_);
-      if (queue_.empty() || (until_stopped && stopping_)) return;
+      if (queue_.empty() || (until_ms && (stopping_ || clock_.now_ms() >= *until_ms))) return;
       next = std::move(queue_.front());
-      queue_.erase(queue_.begin());
+      queue_.pop_front();
       queued_events_ -= next.second.size();
     }
     if (!next.second.empty()) model_.learn(next.second, features_);
     learned_ = next.first;
   }
+}
+
+void OnlineLearner::expire(std::int64_t now_ms) {
+  {
+    std::lock_guard lock(mu_);
+    if (thread_.joinable()) {
+      expire_at_ = now_ms;
+      cv_.notify_one();
+      return;
+    }
+  }
+  (void)model_.expire(now_ms);
 }
 
 void OnlineLearner::publish() {
@@ -60,7 +74,7 @@ void OnlineLearner::publish() {
 }
 
 void OnlineLearner::run_once() {
-  learn_pending(false);
+  learn_pending(std::nullopt);
   publish();
 }
 
@@ -69,19 +83,26 @@ void OnlineLearner::start() {
   if (thread_.joinable()) return;
   stopping_ = false;
   thread_ = std::thread([this] {
-    // The learner holds no lock a request waits for: requests read the
-    // serving model, which only the publication's receiver writes.
+    // Requests read the serving model only, which the publication's
+    // receiver writes: none of them waits for a lock this thread holds.
     (void)lower_this_thread_priority(options_.nice);
     std::int64_t next_publish = clock_.now_ms() + options_.publish_ms;
     std::unique_lock lock(mu_);
     while (!stopping_) {
       const std::int64_t wait = std::max<std::int64_t>(0, next_publish - clock_.now_ms());
       cv_.wait_for(lock, std::chrono::milliseconds(wait),
-                   [&] { return stopping_ || !queue_.empty(); });
+                   [&] { return stopping_ || !queue_.empty() || expire_at_ != 0; });
       if (stopping_) break;
+      const std::int64_t expire_at = std::exchange(expire_at_, 0);
       lock.unlock();
-      learn_pending(true);
-      if (clock_.now_ms() >= next_publish) {
+      // A learner behind its queue still publishes every publish_ms: serving
+      // keeps moving, and the engine's list of unpublished batches stays short.
+      learn_pending(next_publish);
+      // Expiry here, not on the caller's thread: a row erased while this
+      // thread re-creates it would reach serving as removed after the
+      // delta that set it.
+      if (expire_at != 0) (void)model_.expire(expire_at);
+      if (expire_at != 0 || clock_.now_ms() >= next_publish) {
         publish();
         next_publish = clock_.now_ms() + options_.publish_ms;
       }

@@ -7,15 +7,19 @@
 // the serving Model. Requests score from the serving model only, so they
 // never wait for a lock the learner holds: the learner may be preempted at
 // any moment (it runs at nice +10 beside interactive work) without making
-// a request wait for it. Serving lags learning by at most one publication.
+// a request wait for it. (It does take read locks of its ItemFeatures, as
+// requests do; a writer of those may wait for it.) Serving lags learning
+// by one publication, also when the learner is behind its queue.
 //
 // The same deltas feed other nodes (app/foryou_node.cpp writes them to the
 // shared DeltaLog); the learner's model is what gets snapshotted.
 
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -68,14 +72,20 @@ class OnlineLearner {
   /// Learns everything queued and publishes, on the calling thread (tests,
   /// and engines stepped by hand). Not while the thread runs.
   void run_once();
+  /// Removes the model's rows untouched since `now_ms` minus its expiry
+  /// (Model::expire), on the learner's thread before its next publication
+  /// (at once when the thread is not running), so that serving removes them
+  /// in order with the learner's other changes.
+  void expire(std::int64_t now_ms);
 
   /// Events dropped because too many were waiting.
   std::int64_t dropped() const;
   Model& model() { return model_; }
 
  private:
-  /// Learns the queue batch by batch; with `until_stopped`, returns early at stop().
-  void learn_pending(bool until_stopped);
+  /// Learns the queue batch by batch; with `until_ms`, returns early at
+  /// stop() or once the clock reaches it.
+  void learn_pending(std::optional<std::int64_t> until_ms);
   void publish();
 
   Model& model_;
@@ -86,11 +96,12 @@ class OnlineLearner {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::pair<std::uint64_t, std::vector<Event>>> queue_;
+  std::deque<std::pair<std::uint64_t, std::vector<Event>>> queue_;
   std::size_t queued_events_ = 0;
   std::uint64_t submitted_ = 0;
   std::uint64_t learned_ = 0;  // learner thread (or run_once) only
   std::int64_t dropped_ = 0;
+  std::int64_t expire_at_ = 0;  // an expire() for the thread (0: none)
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -84,6 +84,29 @@ TEST(OnlineLearner, DropsBatchesBeyondItsQueueButStillNumbersThem) {
   EXPECT_NE(learner.user_vector(3), zeros);
 }
 
+TEST(OnlineLearner, ExpiredRowsReachServingAsRemovedInTheNextPublication) {
+  ModelOptions o = small();
+  o.expire_after_ms = 1'000;
+  Model learner(o), serving(o);
+  const MapItemFeatures f = features();
+  SystemClock clock;
+  std::vector<LearnedDelta> published;
+  OnlineLearner ol(learner, f, clock, {},
+                   [&](LearnedDelta d) { published.push_back(std::move(d)); });
+  ol.submit(watches(1));  // every event at 1 ms
+  ol.run_once();
+  ASSERT_TRUE(serving.apply_delta(published.back().delta));
+  const std::vector<float> zeros(8, 0.0f);
+  ASSERT_NE(serving.user_vector(3), zeros);
+
+  ol.expire(10'000);  // the thread is not running: at once
+  ol.run_once();
+  EXPECT_FALSE(published.back().delta.embeddings.removed.empty());
+  ASSERT_TRUE(serving.apply_delta(published.back().delta));
+  EXPECT_EQ(serving.user_vector(3), zeros);
+  EXPECT_EQ(learner.user_vector(3), zeros);
+}
+
 TEST(OnlineLearner, ItsThreadLearnsAtALowerPriorityAndPublishesOnStop) {
   Model learner(small());
   const MapItemFeatures f = features();
