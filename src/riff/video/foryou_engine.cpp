@@ -373,7 +373,7 @@ void ForYouEngine::learn_queued() {
   if (batch.empty()) return;
   // What learning moves, for the index upkeep (collect_moved): the videos, and
   // the creators and hashtags every one of their videos shares.
-  std::unordered_set<Id> touched, creators, tags;
+  Touched moved;
   const std::size_t viewers_per_shard =
       std::max<std::size_t>(1, options_.max_viewers / kViewerShards);
   {
@@ -383,10 +383,10 @@ void ForYouEngine::learn_queued() {
     for (const recs::Event& e : batch) {
       auto it = catalog_.find(e.video);
       Item* item = it == catalog_.end() ? nullptr : it->second.get();
-      touched.insert(e.video);
+      moved.videos.insert(e.video);
       if (item) {
-        creators.insert(item->author);
-        tags.insert(item->tags.begin(), item->tags.end());
+        moved.creators.insert(item->author);
+        moved.tags.insert(item->tags.begin(), item->tags.end());
         switch (e.kind) {
           case recs::EventKind::kImpression:
             ++item->impressions;
@@ -439,15 +439,19 @@ void ForYouEngine::learn_queued() {
     }
   }
   if (options_.learn && learner_) {
-    const std::uint64_t seq = learner_->submit(std::move(batch));
-    unlearned_.push_back({seq, std::move(touched), std::move(creators), std::move(tags)});
+    moved.batch = learner_->submit(std::move(batch));
+    unlearned_.push_back(std::move(moved));
     return;
   }
   if (options_.learn) model_.learn(batch, *this);
   std::lock_guard lock(queue_mu_);
-  touched_.merge(touched);
-  touched_creators_.merge(creators);
-  touched_tags_.merge(tags);
+  release(moved);
+}
+
+void ForYouEngine::release(Touched& moved) {
+  touched_.merge(moved.videos);
+  touched_creators_.merge(moved.creators);
+  touched_tags_.merge(moved.tags);
 }
 
 void ForYouEngine::on_learned(recs::LearnedDelta learned) {
@@ -468,9 +472,7 @@ void ForYouEngine::apply_learned() {
       spdlog::error("for you: the learner's delta was refused: {}", st.message());
     std::lock_guard lock(queue_mu_);
     while (!unlearned_.empty() && unlearned_.front().batch <= l.learned_through) {
-      touched_.merge(unlearned_.front().videos);
-      touched_creators_.merge(unlearned_.front().creators);
-      touched_tags_.merge(unlearned_.front().tags);
+      release(unlearned_.front());
       unlearned_.pop_front();
     }
   }

@@ -214,6 +214,8 @@ class ForYouEngine final : public ForYouRanker,
     std::unordered_set<Id> videos, creators, tags;
   };
   std::deque<Touched> unlearned_;
+  /// Hands what a batch moved to the index upkeep (collect_moved); under queue_mu_.
+  void release(Touched& moved);
 
   std::mutex reasons_mu_;
   std::unordered_map<std::string, WhyReason> reasons_;  // "viewer:video"
