@@ -14,9 +14,11 @@
 #       token each request): p50/p99 and req/s, alone;
 #   (b) POST /api/v1/events, 500 items a batch, a unique batch_id and the
 #       next viewer's token each request, as fast as riffd takes them, while
-#       For You is asked at a steady rate (each of FEED_RATES in turn), then
-#       as fast as it goes: events stored/s (from riff_events_total) and For
-#       You's figures under that load;
+#       For You is asked at a steady rate (each of FEED_RATES in turn); then
+#       the same with events offered at EVENT_RATE (the goal, 50,000/s)
+#       instead of as fast as taken; then For You as fast as it goes: events
+#       stored/s (from riff_events_total) and For You's figures under that
+#       load;
 #   (c) riffd's RSS (and peak), and the engine's own accounting of the
 #       model, the index and the catalog (riff_foryou_* gauges).
 # Goals (issue 4): p99 <= 15 ms, >= 50,000 events/s, < 4 GiB.
@@ -36,6 +38,8 @@ FEED_CONNS_LOW=${FEED_CONNS_LOW:-2} # and fewer: the latency of one request, wit
 FEED_RATES=${FEED_RATES:-"100 200 300"} # (b): For You requests/s offered while events flow
 FEED_PACED_CONNS=${FEED_PACED_CONNS:-8}
 EVENT_CONNS=${EVENT_CONNS:-4}     # concurrent event batches
+EVENT_RATE=${EVENT_RATE:-50000}   # (b) also with events offered at this rate (the goal)
+EVENT_PACED_CONNS=${EVENT_PACED_CONNS:-8}
 DURATION=${DURATION:-20s}
 SEED_CACHE=${SEED_CACHE:-}
 
@@ -228,6 +232,28 @@ request = function()
                     {["Authorization"] = "Bearer " .. t, ["Content-Type"] = "application/json"}, body)
 end
 LUA
+  [ -n "${2:-}" ] || return 0
+  # A steady rate of RATE events/s: each request takes the next slot of a
+  # schedule shared by the connections (wrk's LuaJIT reads the monotonic
+  # clock through its FFI), and a schedule more than a second behind starts
+  # afresh rather than bursting.
+  cat >>"$work/events.lua" <<LUA
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } riff_timespec;
+int clock_gettime(int clk, riff_timespec *tp);
+]]
+local ts = ffi.new("riff_timespec")
+local period, next_at = 500000 / $2, nil
+delay = function()
+  ffi.C.clock_gettime(1, ts)  -- CLOCK_MONOTONIC
+  local now = tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+  if next_at == nil or next_at < now - 1000 then next_at = now end
+  local wait = next_at - now
+  next_at = next_at + period
+  return wait > 0 and math.floor(wait) or 0
+end
+LUA
 }
 
 # --- measuring ---------------------------------------------------------------
@@ -323,19 +349,21 @@ echo "    the same with -c$FEED_CONNS_LOW:" \
   "$(wrk -t1 -c"$FEED_CONNS_LOW" -d"$DURATION" --latency -s "$work/foryou.lua" "http://127.0.0.1:$port/" | wrk_summary);" \
   "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# feed_with_events FIRST SCRIPT CONNS LABEL: events (viewers from FIRST) as
-# fast as riffd takes them, and For You from SCRIPT on CONNS connections,
-# both for DURATION; prints both sides' figures under LABEL.
+# feed_with_events FIRST SCRIPT CONNS LABEL [RATE]: events (viewers from
+# FIRST) as fast as riffd takes them, or offered at RATE events/s, and For
+# You from SCRIPT on CONNS connections, both for DURATION; prints both
+# sides' figures under LABEL.
 feed_with_events() {
-  local feed events_wrk s0 s1 t0 t1
-  events_lua "$1"
+  local feed events_wrk s0 s1 t0 t1 conns=$EVENT_CONNS offered="as fast as taken"
+  events_lua "$1" "${5:-}"
+  if [ -n "${5:-}" ]; then conns=$EVENT_PACED_CONNS; offered="offered at $5 events/s"; fi
   s0=$(stored_events); t0=$(date +%s.%N)
-  wrk -t1 -c"$EVENT_CONNS" -d"$DURATION" --latency -s "$work/events.lua" "http://127.0.0.1:$port/" >"$work/events.out" &
+  wrk -t1 -c"$conns" -d"$DURATION" --latency -s "$work/events.lua" "http://127.0.0.1:$port/" >"$work/events.out" &
   events_wrk=$!
   feed=$(wrk -t1 -c"$3" -d"$DURATION" --latency -s "$2" "http://127.0.0.1:$port/" | wrk_summary)
   wait "$events_wrk"
   s1=$(stored_events); t1=$(date +%s.%N)
-  echo "(b) $4 while wrk -t1 -c$EVENT_CONNS POST /api/v1/events x 500, $DURATION:"
+  echo "(b) $4 while wrk -t1 -c$conns POST /api/v1/events x 500 $offered, $DURATION:"
   echo "    feed: $feed"
   echo "    events: $(wrk_summary <"$work/events.out");" \
     "$(awk -v s="$((s1 - s0))" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f events stored/s (%d)", s / (b - a), s}')"
@@ -356,6 +384,17 @@ delay = function() return $((FEED_PACED_CONNS * 1000 / rate)) end
 LUA
   feed_with_events $((20000 * b_run)) "$work/foryou_paced.lua" "$FEED_PACED_CONNS" \
     "For You offered ~$rate req/s (wrk -c$FEED_PACED_CONNS, paced)"
+done
+# The two goals at once: events at the ingestion goal's rate, not more,
+# while For You is asked at each rate.
+for rate in $FEED_RATES; do
+  b_run=$((b_run + 1))
+  cat >"$work/foryou_paced.lua" <<LUA
+$(cat "$work/foryou.lua")
+delay = function() return $((FEED_PACED_CONNS * 1000 / rate)) end
+LUA
+  feed_with_events $((20000 * b_run)) "$work/foryou_paced.lua" "$FEED_PACED_CONNS" \
+    "For You offered ~$rate req/s (wrk -c$FEED_PACED_CONNS, paced)" "$EVENT_RATE"
 done
 feed_with_events 90000 "$work/foryou.lua" "$FEED_CONNS" "For You unpaced, wrk -c$FEED_CONNS,"
 echo "(c) $(memory_line)"

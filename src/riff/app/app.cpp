@@ -163,7 +163,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config) {
   fs::create_directories(fs::path(config.data_dir) / "media", ec);
   if (ec) return Status::unavailable("create data dir " + config.data_dir + ": " + ec.message());
   auto db = db::open_database(config.db, (fs::path(config.data_dir) / "riff.db").string(),
-                              config.db_pool);
+                              config.db_pool, config.sqlite_cache_mib);
   if (!db) return db.status().with_context("open database");
   p->db = std::move(db).value();
   RIFF_RETURN_IF_ERROR(p->db->migrate(all_migrations()).with_context("migrate"));

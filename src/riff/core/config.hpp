@@ -26,6 +26,7 @@ struct Config {
   std::string data_dir = "./riff-data";
   std::string db;                    // PostgreSQL URL; empty = SQLite in data_dir
   int db_pool = 8;
+  int sqlite_cache_mib = 32;  // page cache of each SQLite connection
 
   // [media]
   std::int64_t max_upload_bytes = 500LL << 20;            // one video upload

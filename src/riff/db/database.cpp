@@ -85,11 +85,13 @@ Result<std::int64_t> Database::exec(std::string_view sql, const std::vector<Para
 }
 
 Result<std::unique_ptr<Database>> open_database(const std::string& db_url,
-                                                const std::string& sqlite_path, int pool) {
+                                                const std::string& sqlite_path, int pool,
+                                                int sqlite_cache_mib) {
   if (db_url.starts_with("postgres://") || db_url.starts_with("postgresql://")) {
     return open_postgres(PostgresOptions{.url = db_url, .pool_size = pool});
   }
-  return open_sqlite(SqliteOptions{.path = sqlite_path, .reader_connections = pool});
+  return open_sqlite(SqliteOptions{
+      .path = sqlite_path, .reader_connections = pool, .cache_mib = sqlite_cache_mib});
 }
 
 namespace detail {

@@ -523,6 +523,26 @@ TEST(SqliteDatabase, CommittedDataSurvivesReopen) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(SqliteDatabase, EveryConnectionHasTheConfiguredPageCache) {
+  const auto dir = std::filesystem::temp_directory_path() / ("riff-db-test-" + random_suffix());
+  const std::string path = (dir / "riff.db").string();
+  auto db = unwrap(open_database("", path, 2, 48));
+  // Negative: KiB rather than pages.
+  EXPECT_EQ(unwrap(db->query("PRAGMA cache_size"))[0].i64(0), -48 * 1024) << "a reader";
+  std::int64_t writer = 0;
+  ASSERT_OK(db->transact([&](Conn& c) -> Status {
+    RIFF_ASSIGN_OR_RETURN(Rows rows, c.query("PRAGMA cache_size"));
+    writer = rows[0].i64(0);
+    return Status::ok();
+  }));
+  EXPECT_EQ(writer, -48 * 1024) << "the writer";
+  db.reset();
+  EXPECT_EQ(unwrap(unwrap(open_database("", path))->query("PRAGMA cache_size"))[0].i64(0),
+            -32 * 1024)
+      << "the default";
+  std::filesystem::remove_all(dir);
+}
+
 TEST(SqliteDatabase, CommittedDataSurvivesAKilledProcess) {
   const auto dir = std::filesystem::temp_directory_path() / ("riff-db-test-" + random_suffix());
   const std::string path = (dir / "riff.db").string();

@@ -441,6 +441,7 @@ Result<std::unique_ptr<Database>> open_sqlite(const SqliteOptions& options) {
       "PRAGMA foreign_keys = ON",
       // PostgreSQL's LIKE is case-sensitive; make SQLite agree.
       "PRAGMA case_sensitive_like = ON",
+      "PRAGMA cache_size = -" + std::to_string(std::max(1, options.cache_mib) * 1024),
   };
   std::vector<std::string> writer_pragmas = common;
   if (in_memory) {

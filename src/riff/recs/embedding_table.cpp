@@ -110,6 +110,14 @@ bool EmbeddingTable::read(std::uint64_t key, std::span<float> out) const {
   return found;
 }
 
+bool EmbeddingTable::add_to(std::uint64_t key, float scale, std::span<float> out) const {
+  const int d = options_.dim;
+  return impl_->rows.find_fn(key, [&](const Row& r) {
+    const float* w = r.data.get();
+    for (int i = 0; i < d; ++i) out[i] += scale * w[i];
+  });
+}
+
 bool EmbeddingTable::contains(std::uint64_t key) const {
   return impl_->rows.contains(key);
 }

@@ -78,6 +78,10 @@ class EmbeddingTable {
   /// Copies the row of `key` into `out` (dim floats) and returns true, or
   /// fills `out` with zeros and returns false when the id has no row.
   bool read(std::uint64_t key, std::span<float> out) const;
+  /// Adds `scale` times the row of `key` to `out` (dim floats) and returns
+  /// true, or leaves `out` as it is and returns false when the id has no row.
+  /// Scoring sums a few rows per video: this spares copying each one out.
+  bool add_to(std::uint64_t key, float scale, std::span<float> out) const;
   bool contains(std::uint64_t key) const;
 
   /// Counts one occurrence of `key` towards admission and creates its row

@@ -97,6 +97,18 @@ TEST(EmbeddingTable, DeltasReproduceTheLearnersRowsOnAReplica) {
   EXPECT_TRUE(learner.take_delta().keys.empty());  // nothing changed since
 }
 
+TEST(EmbeddingTable, AddToSumsScaledRowsAndSkipsIdsWithoutOne) {
+  EmbeddingTable t(small());
+  const std::uint64_t known = feature_key(FeatureKind::kCreator, 7);
+  t.put(known, std::vector<float>{1, -2, 3, 0.5f}, 0);
+  std::vector<float> out{10, 10, 10, 10};
+  EXPECT_TRUE(t.add_to(known, 2.0f, out));
+  EXPECT_EQ(out, (std::vector<float>{12, 6, 16, 11}));
+  EXPECT_FALSE(t.add_to(feature_key(FeatureKind::kCreator, 8), 2.0f, out));
+  EXPECT_EQ(out, (std::vector<float>{12, 6, 16, 11})) << "an id without a row adds nothing";
+  EXPECT_EQ(row_of(t, known), (std::vector<float>{1, -2, 3, 0.5f})) << "the row is unchanged";
+}
+
 TEST(EmbeddingTable, SnapshotRestoresTheSameRows) {
   EmbeddingTable t(small());
   for (Id id = 1; id <= 200; ++id) t.observe(feature_key(FeatureKind::kViewer, id), id);

@@ -103,7 +103,9 @@ std::optional<Lesson> lesson_of(const Event& e) {
 using Terms = std::vector<std::pair<std::uint64_t, float>>;
 
 Terms terms_of(Id video, const ItemFeatures& features) {
-  Terms t{{feature_key(FeatureKind::kVideo, video), 1.0f}};
+  Terms t;
+  t.reserve(8);
+  t.emplace_back(feature_key(FeatureKind::kVideo, video), 1.0f);
   if (auto f = features.find(video)) {
     if (f->creator != 0) t.emplace_back(feature_key(FeatureKind::kCreator, f->creator), 1.0f);
     if (f->sound != 0) t.emplace_back(feature_key(FeatureKind::kSound, f->sound), 1.0f);
@@ -205,29 +207,24 @@ struct Model::Impl {
 
   /// Unit vector of a video into `out`, from its feature rows. Returns the
   /// raw vector's norm (0 when no feature has a row).
-  float item_unit(const Terms& terms, float* out, std::vector<float>& scratch) const {
+  float item_unit(const Terms& terms, float* out) const {
     const int d = embeddings.dim();
     std::fill(out, out + d, 0.0f);
-    scratch.resize(d);
-    for (const auto& [key, a] : terms) {
-      if (!embeddings.read(key, scratch)) continue;
-      for (int i = 0; i < d; ++i) out[i] += a * scratch[i];
-    }
+    for (const auto& [key, a] : terms) embeddings.add_to(key, a, std::span<float>(out, d));
     return normalize(out, d);
   }
 
   /// Unit viewer vector into `out`; `e_unit` gets E[viewer]'s unit vector.
   /// Returns {|E[viewer]|, |E/|E| + taste_weight x taste|} (0: no row / zero).
-  std::pair<float, float> user_unit(Id viewer, float taste_weight, float* out, float* e_unit,
-                                    std::vector<float>& scratch) const {
+  std::pair<float, float> user_unit(Id viewer, float taste_weight, float* out,
+                                    float* e_unit) const {
     const int d = embeddings.dim();
     embeddings.read(feature_key(FeatureKind::kViewer, viewer), std::span<float>(e_unit, d));
     const float e_norm = normalize(e_unit, d);
     std::copy(e_unit, e_unit + d, out);
-    scratch.resize(d);
-    if (taste_weight > 0 &&
-        embeddings.read(feature_key(FeatureKind::kViewerTaste, viewer), scratch))
-      for (int i = 0; i < d; ++i) out[i] += taste_weight * scratch[i];
+    if (taste_weight > 0)
+      embeddings.add_to(feature_key(FeatureKind::kViewerTaste, viewer), taste_weight,
+                        std::span<float>(out, d));
     return {e_norm, normalize(out, d)};
   }
 
@@ -303,14 +300,13 @@ void Model::learn(std::span<const Event> events, const ItemFeatures& features) {
     const int nu = static_cast<int>(users.size()), ni = static_cast<int>(items.size());
     Mat U(nu, d), E(nu, d), V(ni, d);
     Vec enorm(nu), unorm(nu), vnorm(ni);
-    std::vector<float> scratch;
     for (int r = 0; r < nu; ++r) {
       const auto [en, un] =
-          m.user_unit(users[r], options_.taste_weight, U.row(r).data(), E.row(r).data(), scratch);
+          m.user_unit(users[r], options_.taste_weight, U.row(r).data(), E.row(r).data());
       enorm[r] = en;
       unorm[r] = un;
     }
-    for (int r = 0; r < ni; ++r) vnorm[r] = m.item_unit(item_terms[r], V.row(r).data(), scratch);
+    for (int r = 0; r < ni; ++r) vnorm[r] = m.item_unit(item_terms[r], V.row(r).data());
 
     Mat dU = Mat::Zero(nu, d), dV = Mat::Zero(ni, d);
     std::vector<float> cos_of(lessons.size());
@@ -457,14 +453,14 @@ void Model::learn(std::span<const Event> events, const ItemFeatures& features) {
 }
 
 std::vector<float> Model::user_vector(Id viewer) const {
-  std::vector<float> u(options_.dim), e(options_.dim), scratch;
-  impl_->user_unit(viewer, options_.taste_weight, u.data(), e.data(), scratch);
+  std::vector<float> u(options_.dim), e(options_.dim);
+  impl_->user_unit(viewer, options_.taste_weight, u.data(), e.data());
   return u;
 }
 
 std::vector<float> Model::item_vector(Id video, const ItemFeatures& features) const {
-  std::vector<float> v(options_.dim), scratch;
-  impl_->item_unit(terms_of(video, features), v.data(), scratch);
+  std::vector<float> v(options_.dim);
+  impl_->item_unit(terms_of(video, features), v.data());
   return v;
 }
 
@@ -474,9 +470,8 @@ ItemMatrix Model::item_matrix(std::span<const Id> videos, const ItemFeatures& fe
   out.videos.assign(videos.begin(), videos.end());
   out.vectors.resize(videos.size() * d);
   out.biases.resize(videos.size() * kHeads);
-  std::vector<float> scratch;
   for (std::size_t i = 0; i < videos.size(); ++i) {
-    impl_->item_unit(terms_of(videos[i], features), out.vectors.data() + i * d, scratch);
+    impl_->item_unit(terms_of(videos[i], features), out.vectors.data() + i * d);
     impl_->head_biases.read(feature_key(FeatureKind::kVideo, videos[i]),
                             std::span<float>(out.biases.data() + i * kHeads, kHeads));
   }

@@ -108,6 +108,13 @@ CREATE TABLE viewer_interests (
       // seconds: without this, each look reads the whole table.
       {227, "video_updated_index", "CREATE INDEX videos_updated ON videos (updated_at)",
        std::nullopt},
+      // For You's followed-creators source reads a week of each followed
+      // account's videos and skips the private ones: with visibility in the
+      // index, it reads no video rows.
+      {228, "video_author_visibility_index", R"sql(
+DROP INDEX videos_author;
+CREATE INDEX videos_author ON videos (author_id, status, id, visibility))sql",
+       std::nullopt},
   };
 }
 

@@ -7,7 +7,6 @@
 #include <random>
 
 #include "riff/recs/feature_key.hpp"
-#include "riff/video/access.hpp"
 #include "riff/video/interests.hpp"
 
 namespace riff::video {
@@ -51,15 +50,6 @@ bool is_positive(const recs::Event& e) {
   }
 }
 
-std::string in_list(std::size_t n, int first) {
-  std::string s;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i) s += ", ";
-    s += "$" + std::to_string(first + static_cast<int>(i));
-  }
-  return s;
-}
-
 }  // namespace
 
 struct ForYouEngine::Item {
@@ -82,7 +72,8 @@ struct ForYouEngine::Candidate {
   bool in_catalog = false;  // else a followed creator's video the catalog does not hold
   bool fresh = false;
   double prior = 0, score = 0;
-  WhyReason why;
+  Source source = Source::kPopular;  // why it is here: made into words only if picked
+  Id topic = 0;                      // the hashtag of Source::kHashtag and kInterest
 };
 
 namespace {
@@ -112,7 +103,9 @@ class CandidateFeatures final : public recs::ItemFeatures {
 
 ForYouEngine::ForYouEngine(db::Database& db, const Clock& clock, recs::Model& model,
                            recs::AnnIndex& index, ForYouOptions options)
-    : db_(db), clock_(clock), model_(model), index_(index), options_(std::move(options)) {}
+    : db_(db), clock_(clock), model_(model), index_(index), options_(std::move(options)) {
+  visibility_.use_memo(this);
+}
 
 ForYouEngine::~ForYouEngine() {
   stop();
@@ -643,6 +636,7 @@ std::vector<ForYouEngine::Candidate> ForYouEngine::candidates(
     db::Conn& c, std::optional<Id> viewer, const std::unordered_set<Id>& exclude) {
   const Id who = viewer.value_or(0);
   std::unordered_map<Id, Candidate> pool;
+  pool.reserve(512);
   std::unordered_set<Id> muted_videos, muted_creators;
   std::vector<Id> positives, top_sounds, top_tags;
   if (viewer) {
@@ -674,7 +668,7 @@ std::vector<ForYouEngine::Candidate> ForYouEngine::candidates(
   }
 
   std::shared_lock lock(catalog_mu_);
-  auto add = [&](Id id, double prior, const char* source, std::string text) {
+  auto add = [&](Id id, double prior, Source source, Id topic = 0) {
     if (exclude.count(id) || muted_videos.count(id) || pool.count(id)) return;
     auto it = catalog_.find(id);
     Candidate cand;
@@ -685,11 +679,12 @@ std::vector<ForYouEngine::Candidate> ForYouEngine::candidates(
       cand.sound = it->second->sound;
       cand.tags = it->second->tags;
       cand.in_catalog = true;
-    } else if (std::string_view(source) != "following") {
+    } else if (source != Source::kFollowing) {
       return;  // left the catalog since it was indexed
     }
     cand.prior = prior;
-    cand.why = {source, std::move(text)};
+    cand.source = source;
+    cand.topic = topic;
     pool.emplace(id, std::move(cand));
   };
 
@@ -706,7 +701,7 @@ std::vector<ForYouEngine::Candidate> ForYouEngine::candidates(
         {who, IdGenerator::min_id_at(clock_.now_ms() - 7 * 24 * kHourMs),
          options_.per_source / 2});
     if (rows) {
-      for (const auto& r : *rows) add(r.i64(0), 0.03, "following", "From a creator you follow");
+      for (const auto& r : *rows) add(r.i64(0), 0.03, Source::kFollowing);
     }
   }
   const int k = options_.per_source;
@@ -714,39 +709,33 @@ std::vector<ForYouEngine::Candidate> ForYouEngine::candidates(
     const std::vector<float> u = model_.user_vector(*viewer);
     if (std::any_of(u.begin(), u.end(), [](float x) { return x != 0; })) {
       for (const auto& [id, sim] : index_.search(u, static_cast<std::size_t>(k)))
-        add(id, 0.01, "taste", "Like the videos you watch");
+        add(id, 0.01, Source::kTaste);
     }
   }
   for (Id p : positives) {
     const std::vector<float> v = model_.item_vector(p, *this);
     for (const auto& [id, sim] : index_.search(v, static_cast<std::size_t>(k / 4) + 1))
-      add(id, 0.015, "similar", "Similar to a video you enjoyed");
+      add(id, 0.015, Source::kSimilar);
   }
   // The best of a topic the viewer has not been shown yet.
-  auto add_topic = [&](const std::vector<Id>& ranked, const char* source, const std::string& text) {
+  auto add_topic = [&](const std::vector<Id>& ranked, Source source, Id topic) {
     int added = 0;
     for (std::size_t i = 0; i < ranked.size() && added < kPerTopicTaken; ++i) {
       const std::size_t before = pool.size();
-      add(ranked[i], 0.01, source, text);
+      add(ranked[i], 0.01, source, topic);
       added += pool.size() > before;
     }
   };
   for (Id s : top_sounds) {
     if (auto it = by_sound_.find(s); it != by_sound_.end())
-      add_topic(it->second, "sound", "Uses a sound you like");
+      add_topic(it->second, Source::kSound, 0);
   }
   for (Id t : top_tags) {
-    if (auto it = by_tag_.find(t); it != by_tag_.end()) {
-      const auto name = tag_names_.count(t) ? tag_names_.at(t) : std::string();
-      add_topic(it->second, "hashtag", "Popular in #" + name);
-    }
+    if (auto it = by_tag_.find(t); it != by_tag_.end()) add_topic(it->second, Source::kHashtag, t);
   }
   // Cold start: the hashtags the viewer picked, until their swipes say more.
   for (Id t : picked) {
-    if (auto it = by_tag_.find(t); it != by_tag_.end()) {
-      const auto name = tag_names_.count(t) ? tag_names_.at(t) : std::string();
-      add_topic(it->second, "interest", "Because you picked #" + name);
-    }
+    if (auto it = by_tag_.find(t); it != by_tag_.end()) add_topic(it->second, Source::kInterest, t);
   }
   // Exploration: a random handful of the fresh pool, so every new video
   // gets its first audience.
@@ -756,13 +745,13 @@ std::vector<ForYouEngine::Candidate> ForYouEngine::candidates(
     for (int i = 0; i < k / 4; ++i) {
       const Id id = fresh_[pick(rng)];
       const std::size_t before = pool.size();
-      add(id, 0.0, "fresh", "New, and finding its first viewers");
+      add(id, 0.0, Source::kFresh);
       if (pool.size() > before) pool.at(id).fresh = true;
     }
   }
   for (std::size_t i = 0; i < std::min<std::size_t>(static_cast<std::size_t>(k), popular_.size());
        ++i) {
-    add(popular_[i], 0.005 * (1.0 - static_cast<double>(i) / k), "popular", "Popular right now");
+    add(popular_[i], 0.005 * (1.0 - static_cast<double>(i) / k), Source::kPopular);
   }
   std::vector<Candidate> out;
   out.reserve(pool.size());
@@ -773,14 +762,12 @@ std::vector<ForYouEngine::Candidate> ForYouEngine::candidates(
 Result<std::vector<Id>> ForYouEngine::visible_in_order(db::Conn& c, std::optional<Id> viewer,
                                                        const std::vector<Id>& ids) {
   if (ids.empty()) return std::vector<Id>{};
-  std::vector<db::Param> params{viewer.value_or(0)};
-  for (Id id : ids) params.emplace_back(id);
-  RIFF_ASSIGN_OR_RETURN(
-      db::Rows rows, c.query("SELECT v.id FROM videos v WHERE v.id IN (" + in_list(ids.size(), 2) +
-                                 ") AND v.author_id <> $1 AND " + visible_sql("v", 1),
-                             params));
+  // The catalog answers for the public videos it holds; the rest, and the
+  // ones changed since its refresh, take the rule in SQL.
+  RIFF_ASSIGN_OR_RETURN(std::vector<recs::VideoFacts> facts, visibility_.visible(c, viewer, ids));
   std::unordered_set<Id> ok;
-  for (const auto& r : rows) ok.insert(r.i64(0));
+  for (const auto& f : facts)
+    if (!viewer || f.author_id != *viewer) ok.insert(f.id);
   std::vector<Id> out;
   for (Id id : ids)
     if (ok.count(id)) out.push_back(id);
@@ -836,7 +823,7 @@ Result<std::vector<Id>> ForYouEngine::rank(db::Conn& c, std::optional<Id> viewer
   // since the visibility check may still drop some.
   const std::size_t want = static_cast<std::size_t>(limit) * 2;
   std::vector<bool> used(cands.size(), false);
-  std::vector<std::pair<Id, WhyReason>> picks;
+  std::vector<const Candidate*> picks;
   Id last_author = 0, last_sound = 0;
   auto fits = [&](const Candidate& cand) {
     return (!cand.author || cand.author != last_author) &&
@@ -860,19 +847,50 @@ Result<std::vector<Id>> ForYouEngine::rank(db::Conn& c, std::optional<Id> viewer
     const Candidate& cand = cands[*chosen];
     last_author = cand.author;
     last_sound = cand.sound;
-    picks.emplace_back(cand.id, cand.why);
+    picks.push_back(&cand);
   }
   std::vector<Id> ordered;
-  for (const auto& p : picks) ordered.push_back(p.first);
+  for (const Candidate* p : picks) ordered.push_back(p->id);
   RIFF_ASSIGN_OR_RETURN(std::vector<Id> visible, visible_in_order(c, viewer, ordered));
   if (visible.size() > static_cast<std::size_t>(limit))
     visible.resize(static_cast<std::size_t>(limit));
   if (viewer) {
     std::unordered_set<Id> kept(visible.begin(), visible.end());
-    std::erase_if(picks, [&](const auto& p) { return !kept.count(p.first); });
-    remember(*viewer, picks);
+    std::vector<std::pair<Id, WhyReason>> reasons;
+    {
+      std::shared_lock lock(catalog_mu_);
+      for (const Candidate* p : picks)
+        if (kept.count(p->id)) reasons.emplace_back(p->id, reason(p->source, p->topic));
+    }
+    remember(*viewer, reasons);
   }
   return visible;
+}
+
+WhyReason ForYouEngine::reason(Source source, Id topic) const {
+  auto tag = [&] {
+    auto it = tag_names_.find(topic);
+    return it == tag_names_.end() ? std::string() : it->second;
+  };
+  switch (source) {
+    case Source::kFollowing:
+      return {"following", "From a creator you follow"};
+    case Source::kTaste:
+      return {"taste", "Like the videos you watch"};
+    case Source::kSimilar:
+      return {"similar", "Similar to a video you enjoyed"};
+    case Source::kSound:
+      return {"sound", "Uses a sound you like"};
+    case Source::kHashtag:
+      return {"hashtag", "Popular in #" + tag()};
+    case Source::kInterest:
+      return {"interest", "Because you picked #" + tag()};
+    case Source::kFresh:
+      return {"fresh", "New, and finding its first viewers"};
+    case Source::kPopular:
+      break;
+  }
+  return {"popular", "Popular right now"};
 }
 
 void ForYouEngine::remember(Id viewer, const std::vector<std::pair<Id, WhyReason>>& picks) {
@@ -924,17 +942,17 @@ WhyReason ForYouEngine::why(db::Conn& c, std::optional<Id> viewer, Id video) {
   if (viewer && features) {
     auto follows = c.query("SELECT 1 FROM follows WHERE follower_id = $1 AND followee_id = $2",
                            {*viewer, features->creator});
-    if (follows && !follows->empty()) return {"following", "From a creator you follow"};
+    if (follows && !follows->empty()) return reason(Source::kFollowing);
     ViewerShard& shard = shard_of(*viewer);
     std::lock_guard lock(shard.mu);
     if (auto it = shard.viewers.find(*viewer); it != shard.viewers.end()) {
       const Viewer& v = *it->second;
       if (features->sound && v.sounds.count(features->sound) && v.sounds.at(features->sound) > 0)
-        return {"sound", "Uses a sound you like"};
+        return reason(Source::kSound);
       for (Id t : features->hashtags) {
         if (v.tags.count(t) && v.tags.at(t) > 0) {
           std::shared_lock catalog(catalog_mu_);
-          return {"hashtag", "Popular in #" + (tag_names_.count(t) ? tag_names_.at(t) : "")};
+          return reason(Source::kHashtag, t);
         }
       }
     }
@@ -942,9 +960,9 @@ WhyReason ForYouEngine::why(db::Conn& c, std::optional<Id> viewer, Id video) {
   {
     std::shared_lock lock(catalog_mu_);
     if (std::find(fresh_.begin(), fresh_.end(), video) != fresh_.end())
-      return {"fresh", "New, and finding its first viewers"};
+      return reason(Source::kFresh);
   }
-  return {"popular", "Popular right now"};
+  return reason(Source::kPopular);
 }
 
 }  // namespace riff::video

@@ -161,6 +161,10 @@ class ForYouEngine final : public ForYouRanker,
   void add_affinity(Id viewer, std::vector<Candidate>& cands);
   void index_vector(Id video);  // upsert its vector unless unknown or about where it is
   void remember(Id viewer, const std::vector<std::pair<Id, WhyReason>>& picks);
+  /// What brought a candidate: a source, and for hashtag sources the hashtag.
+  enum class Source { kFollowing, kTaste, kSimilar, kSound, kHashtag, kInterest, kFresh, kPopular };
+  /// Its words for the viewer; the caller holds catalog_mu_ (hashtag names).
+  WhyReason reason(Source source, Id topic = 0) const;
   std::vector<Candidate> candidates(db::Conn& c, std::optional<Id> viewer,
                                     const std::unordered_set<Id>& exclude);
   Result<std::vector<Id>> visible_in_order(db::Conn& c, std::optional<Id> viewer,
@@ -182,6 +186,7 @@ class ForYouEngine final : public ForYouRanker,
   std::unordered_set<Id> added_;   // new in the catalog since the last rebuild_lists
   std::int64_t loaded_until_ = 0, last_full_ = 0;
   std::atomic<std::int64_t> synced_until_{0};  // loaded_until_, once the catalog holds it
+  RecsCatalog visibility_;                     // visible_in_order: this catalog first, then SQL
 
   // Viewers' recent taste, in shards by viewer id: the engine's thread
   // locks one viewer's shard per event, so a request waits only when its

@@ -177,6 +177,34 @@ TEST_P(ForYouEngineTest, NeverShowsWhatPrivacyBlocksOrNotInterestedForbid) {
   EXPECT_EQ(std::count(anon.begin(), anon.end(), soon_private), 0);
 }
 
+// The catalog in memory answers for the public videos it holds; what
+// changed after it was loaded must still be checked, long after the
+// refresh's overlap, before anything is shown.
+TEST_P(ForYouEngineTest, ChangesAfterTheCatalogWasLoadedAreHonouredAtOnce) {
+  const Id viewer = make_user("viewer").id;
+  const Id goes_private = make_user("goes_private").id;
+  const Id blocks_later = make_user("blocks_later").id;
+  const Id stays = make_user("stays").id;
+  const Id of_private = make_video(goes_private);
+  const Id of_blocker = make_video(blocks_later);
+  const Id deleted = make_video(stays);
+  const Id fine = make_video(stays);
+  engine();
+  ASSERT_TRUE(engine().synced_until_ms() > 0) << "the catalog answers first";
+  clock_.advance_ms(10 * 60'000);
+  // None of these is seen by the engine's refresh until the next round.
+  ASSERT_TRUE(db_->exec("UPDATE users SET is_private = 1 WHERE id = $1", {goes_private}).is_ok());
+  block(blocks_later, "viewer");
+  ASSERT_TRUE(db_->exec("UPDATE videos SET status = 3, updated_at = $2 WHERE id = $1",
+                        {deleted, clock_.now_ms()})
+                  .is_ok());
+
+  const std::vector<Id> shown = page(viewer, 20);
+  const std::unordered_set<Id> got(shown.begin(), shown.end());
+  EXPECT_TRUE(got.count(fine));
+  for (Id never : {of_private, of_blocker, deleted}) EXPECT_FALSE(got.count(never)) << never;
+}
+
 TEST_P(ForYouEngineTest, KeepsTheSameCreatorApartAndSaysWhy) {
   const Id viewer = make_user("viewer").id;
   std::vector<Id> creators;
