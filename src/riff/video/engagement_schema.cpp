@@ -110,10 +110,12 @@ CREATE TABLE viewer_interests (
        std::nullopt},
       // For You's followed-creators source reads a week of each followed
       // account's videos and skips the private ones: with visibility in the
-      // index, it reads no video rows.
+      // index, it reads no video rows. The new index is built before the old
+      // one is dropped: on PostgreSQL, DROP INDEX locks the table against
+      // reads until the transaction ends.
       {228, "video_author_visibility_index", R"sql(
-DROP INDEX videos_author;
-CREATE INDEX videos_author ON videos (author_id, status, id, visibility))sql",
+CREATE INDEX videos_author_visibility ON videos (author_id, status, id, visibility);
+DROP INDEX videos_author)sql",
        std::nullopt},
   };
 }

@@ -163,7 +163,8 @@ class ForYouEngine final : public ForYouRanker,
   void remember(Id viewer, const std::vector<std::pair<Id, WhyReason>>& picks);
   /// What brought a candidate: a source, and for hashtag sources the hashtag.
   enum class Source { kFollowing, kTaste, kSimilar, kSound, kHashtag, kInterest, kFresh, kPopular };
-  /// Its words for the viewer; the caller holds catalog_mu_ (hashtag names).
+  /// Its words for the viewer. For kHashtag and kInterest the caller holds
+  /// catalog_mu_ (they read the hashtag's name).
   WhyReason reason(Source source, Id topic = 0) const;
   std::vector<Candidate> candidates(db::Conn& c, std::optional<Id> viewer,
                                     const std::unordered_set<Id>& exclude);

@@ -188,6 +188,7 @@ TEST_P(ForYouEngineTest, ChangesAfterTheCatalogWasLoadedAreHonouredAtOnce) {
   const Id of_private = make_video(goes_private);
   const Id of_blocker = make_video(blocks_later);
   const Id deleted = make_video(stays);
+  const Id stamped_late = make_video(stays);
   const Id fine = make_video(stays);
   engine();
   ASSERT_TRUE(engine().synced_until_ms() > 0) << "the catalog answers first";
@@ -198,11 +199,17 @@ TEST_P(ForYouEngineTest, ChangesAfterTheCatalogWasLoadedAreHonouredAtOnce) {
   ASSERT_TRUE(db_->exec("UPDATE videos SET status = 3, updated_at = $2 WHERE id = $1",
                         {deleted, clock_.now_ms()})
                   .is_ok());
+  // A change whose updated_at predates the catalog's load (a transaction
+  // that committed late, another node's slow clock).
+  ASSERT_TRUE(
+      db_->exec("UPDATE videos SET visibility = 1, updated_at = 1 WHERE id = $1", {stamped_late})
+          .is_ok());
 
   const std::vector<Id> shown = page(viewer, 20);
   const std::unordered_set<Id> got(shown.begin(), shown.end());
   EXPECT_TRUE(got.count(fine));
-  for (Id never : {of_private, of_blocker, deleted}) EXPECT_FALSE(got.count(never)) << never;
+  for (Id never : {of_private, of_blocker, deleted, stamped_late})
+    EXPECT_FALSE(got.count(never)) << never;
 }
 
 TEST_P(ForYouEngineTest, KeepsTheSameCreatorApartAndSaysWhy) {

@@ -71,24 +71,32 @@ Result<std::vector<recs::VideoFacts>> RecsCatalog::visible(db::Conn& c, std::opt
   if (synced == 0) return visible_in_db(c, viewer, ids);
 
   // A video the memo holds as public is visible to everyone but the people
-  // its author blocked or who blocked its author. The videos changed since
-  // the memo's last refresh, those whose author has gone private, and those
-  // the memo does not hold (followers-only, a private account's) take the
-  // rule in SQL. Blocks are always read now. The overlap covers updated_at
-  // stamps that commit late (another node's clock, a long transaction), as
-  // the memo's own refresh does.
-  constexpr std::int64_t kOverlapMs = 60'000;
-  RIFF_ASSIGN_OR_RETURN(db::Rows changed_rows,
-                        c.query("SELECT id FROM videos WHERE updated_at >= $1",
-                                {synced - kOverlapMs}));
-  std::unordered_set<Id> changed;
-  for (const auto& r : changed_rows) changed.insert(r.i64(0));
-
+  // its author blocked or who blocked its author, as long as it is still
+  // ready and public and its author still public. Those two facts are read
+  // now: the ids in the videos_status index (status, visibility, id), which
+  // reads no video rows, and the authors by key. A stamp of updated_at is
+  // not trusted for this: it may commit late or come from a skewed clock.
+  // The rest (followers-only, a private account's, gone since) take the
+  // rule in SQL. Blocks are always read now.
+  std::vector<Id> held_ids;
+  for (Id id : ids)
+    if (memo_->public_video(id)) held_ids.push_back(id);
+  std::unordered_set<Id> still_public;
+  RIFF_RETURN_IF_ERROR(for_chunks<Id>(
+      held_ids, {}, [&](const std::string& in, const std::vector<db::Param>& p) -> Status {
+        RIFF_ASSIGN_OR_RETURN(db::Rows rows,
+                              c.query("SELECT id FROM videos WHERE status = 1 AND visibility = 0"
+                                      " AND id IN (" +
+                                          in + ")",
+                                      p));
+        for (const auto& r : rows) still_public.insert(r.i64(0));
+        return Status::ok();
+      }));
   std::vector<recs::VideoFacts> out, held;
   std::vector<Id> ask, authors;
   for (Id id : ids) {
     std::optional<PublicVideoMemo::Video> v;
-    if (!changed.count(id)) v = memo_->public_video(id);
+    if (still_public.count(id)) v = memo_->public_video(id);
     if (!v) {
       ask.push_back(id);
       continue;
@@ -98,13 +106,13 @@ Result<std::vector<recs::VideoFacts>> RecsCatalog::visible(db::Conn& c, std::opt
   }
   std::sort(authors.begin(), authors.end());
   authors.erase(std::unique(authors.begin(), authors.end()), authors.end());
-  std::unordered_set<Id> private_authors, blocked;
+  std::unordered_set<Id> public_authors, blocked;
   RIFF_RETURN_IF_ERROR(for_chunks<Id>(
       authors, {}, [&](const std::string& in, const std::vector<db::Param>& p) -> Status {
         RIFF_ASSIGN_OR_RETURN(
             db::Rows rows,
-            c.query("SELECT id FROM users WHERE id IN (" + in + ") AND is_private = 1", p));
-        for (const auto& r : rows) private_authors.insert(r.i64(0));
+            c.query("SELECT id FROM users WHERE id IN (" + in + ") AND is_private = 0", p));
+        for (const auto& r : rows) public_authors.insert(r.i64(0));
         return Status::ok();
       }));
   if (viewer && !held.empty()) {
@@ -115,8 +123,8 @@ Result<std::vector<recs::VideoFacts>> RecsCatalog::visible(db::Conn& c, std::opt
     for (const auto& r : rows) blocked.insert(r.i64(0));
   }
   for (const auto& v : held) {
-    if (private_authors.count(v.author_id)) {
-      ask.push_back(v.id);  // went private since: followers may still see it
+    if (!public_authors.count(v.author_id)) {
+      ask.push_back(v.id);  // went private (followers may still see it) or is gone
     } else if (!blocked.count(v.author_id) || (viewer && v.author_id == *viewer)) {
       out.push_back(v);
     }

@@ -28,8 +28,9 @@ class PublicVideoMemo {
   virtual ~PublicVideoMemo() = default;
   /// The video as of the last refresh, if it was public then.
   virtual std::optional<Video> public_video(Id id) const = 0;
-  /// The newest videos.updated_at the memo has taken in (0: not loaded yet).
-  /// Videos updated since are looked up in the database.
+  /// The newest videos.updated_at the memo has taken in (0: not loaded yet,
+  /// and nothing is taken from it). Whether a held video and its author are
+  /// still public is read from the database each time.
   virtual std::int64_t synced_until_ms() const = 0;
 };
 
