@@ -373,28 +373,20 @@ feed_with_events() {
 
 # (b) For You asked at a steady rate: wrk paces each of its FEED_PACED_CONNS
 # connections (a pause between a response and the next request) so that
-# together they offer about RATE requests/s. Then as fast as it goes (both
-# saturate the cores).
+# together they offer about RATE requests/s. Events first as fast as riffd
+# takes them, then at the ingestion goal's rate (the two goals at once).
+# Then For You as fast as it goes (both saturate the cores).
 b_run=0
-for rate in $FEED_RATES; do
-  b_run=$((b_run + 1))
-  cat >"$work/foryou_paced.lua" <<LUA
+for event_rate in "" "$EVENT_RATE"; do
+  for rate in $FEED_RATES; do
+    b_run=$((b_run + 1))
+    cat >"$work/foryou_paced.lua" <<LUA
 $(cat "$work/foryou.lua")
 delay = function() return $((FEED_PACED_CONNS * 1000 / rate)) end
 LUA
-  feed_with_events $((20000 * b_run)) "$work/foryou_paced.lua" "$FEED_PACED_CONNS" \
-    "For You offered ~$rate req/s (wrk -c$FEED_PACED_CONNS, paced)"
-done
-# The two goals at once: events at the ingestion goal's rate, not more,
-# while For You is asked at each rate.
-for rate in $FEED_RATES; do
-  b_run=$((b_run + 1))
-  cat >"$work/foryou_paced.lua" <<LUA
-$(cat "$work/foryou.lua")
-delay = function() return $((FEED_PACED_CONNS * 1000 / rate)) end
-LUA
-  feed_with_events $((20000 * b_run)) "$work/foryou_paced.lua" "$FEED_PACED_CONNS" \
-    "For You offered ~$rate req/s (wrk -c$FEED_PACED_CONNS, paced)" "$EVENT_RATE"
+    feed_with_events $((20000 * b_run)) "$work/foryou_paced.lua" "$FEED_PACED_CONNS" \
+      "For You offered ~$rate req/s (wrk -c$FEED_PACED_CONNS, paced)" "$event_rate"
+  done
 done
 feed_with_events 90000 "$work/foryou.lua" "$FEED_CONNS" "For You unpaced, wrk -c$FEED_CONNS,"
 echo "(c) $(memory_line)"

@@ -78,9 +78,14 @@ Result<std::vector<recs::VideoFacts>> RecsCatalog::visible(db::Conn& c, std::opt
   // not trusted for this: it may commit late or come from a skewed clock.
   // The rest (followers-only, a private account's, gone since) take the
   // rule in SQL. Blocks are always read now.
+  std::unordered_map<Id, PublicVideoMemo::Video> in_memo;
   std::vector<Id> held_ids;
-  for (Id id : ids)
-    if (memo_->public_video(id)) held_ids.push_back(id);
+  for (Id id : ids) {
+    if (auto v = memo_->public_video(id)) {
+      in_memo.emplace(id, *v);
+      held_ids.push_back(id);
+    }
+  }
   std::unordered_set<Id> still_public;
   RIFF_RETURN_IF_ERROR(for_chunks<Id>(
       held_ids, {}, [&](const std::string& in, const std::vector<db::Param>& p) -> Status {
@@ -95,14 +100,13 @@ Result<std::vector<recs::VideoFacts>> RecsCatalog::visible(db::Conn& c, std::opt
   std::vector<recs::VideoFacts> out, held;
   std::vector<Id> ask, authors;
   for (Id id : ids) {
-    std::optional<PublicVideoMemo::Video> v;
-    if (still_public.count(id)) v = memo_->public_video(id);
-    if (!v) {
+    auto v = in_memo.find(id);
+    if (v == in_memo.end() || !still_public.count(id)) {
       ask.push_back(id);
       continue;
     }
-    held.push_back({id, v->author, v->duration_ms});
-    authors.push_back(v->author);
+    held.push_back({id, v->second.author, v->second.duration_ms});
+    authors.push_back(v->second.author);
   }
   std::sort(authors.begin(), authors.end());
   authors.erase(std::unique(authors.begin(), authors.end()), authors.end());
