@@ -196,12 +196,12 @@ TEST_P(RoutesTest, CookieSessionsNeedTheCsrfTokenToChangeThingsBearerDoesNot) {
 
   const std::string patch = R"({"display_name":"Alice","bio":"hi","is_private":true})";
   EXPECT_EQ(call({net::Method::kPatch, "/api/v1/me", patch, {cookie}}).status, 403);
-  EXPECT_EQ(call({net::Method::kPatch,
-                  "/api/v1/me",
-                  patch,
-                  {cookie, {"X-CSRF-Token", "A" + s.csrf_token.substr(1)}}})
-                .status,
-            403);
+  // A token one character off; flipping, not overwriting, so it never equals the real one.
+  std::string forged = s.csrf_token;
+  forged[0] = forged[0] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(
+      call({net::Method::kPatch, "/api/v1/me", patch, {cookie, {"X-CSRF-Token", forged}}}).status,
+      403);
   auto ok =
       call({net::Method::kPatch, "/api/v1/me", patch, {cookie, {"X-CSRF-Token", s.csrf_token}}});
   ASSERT_EQ(ok.status, 200) << ok.body;
