@@ -117,6 +117,79 @@ CREATE TABLE viewer_interests (
 CREATE INDEX videos_author_visibility ON videos (author_id, status, id, visibility);
 DROP INDEX videos_author)sql",
        std::nullopt},
+      // Restrictions in commit order, for the caches of what is public (For
+      // You's catalog): a video leaving "ready and public" or an account
+      // going private or away takes the next number of visibility_epoch and
+      // logs its id under it. The epoch's row lock orders the numbers by
+      // commit on PostgreSQL (SQLite has one writer), so a reader whose
+      // snapshot shows epoch n has seen every restriction up to n, and a
+      // cache that applied them up to n can answer for that snapshot alone.
+      // The log keeps the last 100,000; a reader further behind reloads.
+      {229, "visibility_restrictions", R"sql(
+CREATE TABLE visibility_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), n BIGINT NOT NULL);
+INSERT INTO visibility_epoch (id, n) VALUES (1, 0);
+CREATE TABLE visibility_restrictions (
+  n BIGINT PRIMARY KEY,
+  video_id BIGINT NOT NULL DEFAULT 0,
+  user_id BIGINT NOT NULL DEFAULT 0
+);
+CREATE TRIGGER video_restricted AFTER UPDATE OF status, visibility ON videos
+WHEN old.status = 1 AND old.visibility = 0 AND (new.status <> 1 OR new.visibility <> 0)
+BEGIN
+  UPDATE visibility_epoch SET n = n + 1 WHERE id = 1;
+  INSERT INTO visibility_restrictions (n, video_id) SELECT n, old.id FROM visibility_epoch;
+  DELETE FROM visibility_restrictions WHERE n <= (SELECT n FROM visibility_epoch) - 100000;
+END;
+CREATE TRIGGER video_deleted_restricted AFTER DELETE ON videos
+WHEN old.status = 1 AND old.visibility = 0
+BEGIN
+  UPDATE visibility_epoch SET n = n + 1 WHERE id = 1;
+  INSERT INTO visibility_restrictions (n, video_id) SELECT n, old.id FROM visibility_epoch;
+  DELETE FROM visibility_restrictions WHERE n <= (SELECT n FROM visibility_epoch) - 100000;
+END;
+CREATE TRIGGER user_restricted AFTER UPDATE OF is_private ON users
+WHEN old.is_private = 0 AND new.is_private <> 0
+BEGIN
+  UPDATE visibility_epoch SET n = n + 1 WHERE id = 1;
+  INSERT INTO visibility_restrictions (n, user_id) SELECT n, old.id FROM visibility_epoch;
+  DELETE FROM visibility_restrictions WHERE n <= (SELECT n FROM visibility_epoch) - 100000;
+END;
+CREATE TRIGGER user_deleted_restricted AFTER DELETE ON users
+BEGIN
+  UPDATE visibility_epoch SET n = n + 1 WHERE id = 1;
+  INSERT INTO visibility_restrictions (n, user_id) SELECT n, old.id FROM visibility_epoch;
+  DELETE FROM visibility_restrictions WHERE n <= (SELECT n FROM visibility_epoch) - 100000;
+END)sql",
+       R"sql(
+CREATE TABLE visibility_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), n BIGINT NOT NULL);
+INSERT INTO visibility_epoch (id, n) VALUES (1, 0);
+CREATE TABLE visibility_restrictions (
+  n BIGINT PRIMARY KEY,
+  video_id BIGINT NOT NULL DEFAULT 0,
+  user_id BIGINT NOT NULL DEFAULT 0
+);
+CREATE FUNCTION visibility_restricted() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  m BIGINT;
+BEGIN
+  UPDATE visibility_epoch SET n = n + 1 WHERE id = 1 RETURNING n INTO m;
+  IF TG_TABLE_NAME = 'videos' THEN
+    INSERT INTO visibility_restrictions (n, video_id) VALUES (m, OLD.id);
+  ELSE
+    INSERT INTO visibility_restrictions (n, user_id) VALUES (m, OLD.id);
+  END IF;
+  DELETE FROM visibility_restrictions WHERE n <= m - 100000;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER video_restricted AFTER UPDATE OF status, visibility ON videos FOR EACH ROW
+  WHEN (OLD.status = 1 AND OLD.visibility = 0 AND (NEW.status <> 1 OR NEW.visibility <> 0))
+  EXECUTE FUNCTION visibility_restricted();
+CREATE TRIGGER video_deleted_restricted AFTER DELETE ON videos FOR EACH ROW
+  WHEN (OLD.status = 1 AND OLD.visibility = 0) EXECUTE FUNCTION visibility_restricted();
+CREATE TRIGGER user_restricted AFTER UPDATE OF is_private ON users FOR EACH ROW
+  WHEN (OLD.is_private = 0 AND NEW.is_private <> 0) EXECUTE FUNCTION visibility_restricted();
+CREATE TRIGGER user_deleted_restricted AFTER DELETE ON users FOR EACH ROW
+  EXECUTE FUNCTION visibility_restricted())sql"},
   };
 }
 

@@ -143,7 +143,17 @@ Status ForYouEngine::load_changes(bool full) {
   };
   std::vector<Row> rows;
   std::unordered_map<Id, std::string> names;
+  // The restrictions are read first: whatever the scan below then reads
+  // reflects at least those up to `epoch`, and the memo can answer for them.
+  std::int64_t epoch = 0;
+  std::optional<RecsCatalog::Restricted> restricted;
+  const std::int64_t applied = restrictions_applied_;
   auto st = db_.read([&](db::Conn& c) -> Result<db::Rows> {
+    RIFF_ASSIGN_OR_RETURN(epoch, RecsCatalog::restriction_epoch(c));
+    if (!full) {
+      RIFF_ASSIGN_OR_RETURN(restricted, RecsCatalog::restricted_between(c, applied, epoch));
+      if (!restricted) return db::Rows{};  // the log was trimmed past us: reload it all
+    }
     RIFF_ASSIGN_OR_RETURN(
         db::Rows r,
         c.query(
@@ -184,9 +194,13 @@ Status ForYouEngine::load_changes(bool full) {
     return db::Rows{};
   });
   if (!st) return st.status();
+  if (!full && !restricted) return load_changes(true);
 
   std::unique_lock lock(catalog_mu_);
-  if (full) catalog_.clear();
+  if (full) {
+    catalog_.clear();
+    restricted_authors_.clear();
+  }
   for (auto& r : rows) {
     loaded_until_ = std::max(loaded_until_, r.updated_at);
     if (!r.recommendable) {
@@ -213,9 +227,13 @@ Status ForYouEngine::load_changes(bool full) {
     }
   }
   for (auto& [id, name] : names) tag_names_[id] = std::move(name);
+  if (restricted) {
+    for (Id id : restricted->videos) catalog_.erase(id);
+    restricted_authors_.insert(restricted->users.begin(), restricted->users.end());
+  }
   if (full) last_full_ = now;
-  // Only now does the catalog hold every change up to loaded_until_.
-  synced_until_ = loaded_until_;
+  // Only now does the catalog hold every restriction up to epoch.
+  restrictions_applied_ = epoch;
   return Status::ok();
 }
 
@@ -332,7 +350,7 @@ std::size_t ForYouEngine::catalog_size() const {
 std::optional<PublicVideoMemo::Video> ForYouEngine::public_video(Id id) const {
   std::shared_lock lock(catalog_mu_);
   auto it = catalog_.find(id);
-  if (it == catalog_.end()) return std::nullopt;
+  if (it == catalog_.end() || restricted_authors_.count(it->second->author)) return std::nullopt;
   return Video{it->second->author, it->second->duration_ms};
 }
 

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include "riff/video/engagement_test_support.hpp"
 
 namespace riff::video {
@@ -191,7 +194,8 @@ TEST_P(ForYouEngineTest, ChangesAfterTheCatalogWasLoadedAreHonouredAtOnce) {
   const Id stamped_late = make_video(stays);
   const Id fine = make_video(stays);
   engine();
-  ASSERT_TRUE(engine().synced_until_ms() > 0) << "the catalog answers first";
+  ASSERT_EQ(engine().restrictions_applied(), 0) << "the catalog answers first";
+  ASSERT_TRUE(engine().public_video(of_private));
   clock_.advance_ms(10 * 60'000);
   // None of these is seen by the engine's refresh until the next round.
   ASSERT_TRUE(db_->exec("UPDATE users SET is_private = 1 WHERE id = $1", {goes_private}).is_ok());
@@ -210,6 +214,64 @@ TEST_P(ForYouEngineTest, ChangesAfterTheCatalogWasLoadedAreHonouredAtOnce) {
   EXPECT_TRUE(got.count(fine));
   for (Id never : {of_private, of_blocker, deleted, stamped_late})
     EXPECT_FALSE(got.count(never)) << never;
+
+  // The engine's next round applies the three restrictions logged (an
+  // account, two videos), whatever their stamps.
+  engine().step();
+  EXPECT_EQ(engine().restrictions_applied(), 3);
+  for (Id gone : {of_private, deleted, stamped_late}) EXPECT_FALSE(engine().public_video(gone));
+  EXPECT_TRUE(engine().public_video(fine));
+  EXPECT_TRUE(engine().public_video(of_blocker)) << "blocks are per viewer, read each time";
+}
+
+// The restriction log keeps the last 100,000. A catalog further behind
+// cannot tell what it missed: it takes the rule in SQL, then reloads.
+TEST_P(ForYouEngineTest, ARestrictionLogTrimmedPastTheCatalogSendsItBackToSql) {
+  const Id viewer = make_user("viewer").id;
+  const Id creator = make_user("creator").id;
+  const Id hidden = make_video(creator);
+  const Id fine = make_video(creator);
+  engine();
+  ASSERT_TRUE(db_->exec("UPDATE videos SET visibility = 2, updated_at = 1 WHERE id = $1", {hidden})
+                  .is_ok());
+  ASSERT_TRUE(db_->exec("DELETE FROM visibility_restrictions").is_ok());
+  ASSERT_TRUE(engine().public_video(hidden)) << "not caught up yet";
+
+  const std::vector<Id> shown = page(viewer, 20);
+  EXPECT_EQ(std::count(shown.begin(), shown.end(), hidden), 0);
+  EXPECT_EQ(std::count(shown.begin(), shown.end(), fine), 1);
+
+  engine().step();
+  EXPECT_EQ(engine().restrictions_applied(), 1);
+  EXPECT_FALSE(engine().public_video(hidden)) << "reloaded in full";
+}
+
+// Restrictions are numbered in commit order, one log row each, and making
+// something public again is not one.
+TEST_P(ForYouEngineTest, RestrictionsAreLoggedInOrderOneRowEach) {
+  const Id creator = make_user("creator").id;
+  const Id other = make_user("other").id;
+  const Id a = make_video(creator);
+  const Id b = make_video(other);
+  auto log = [&] {
+    auto rows =
+        db_->query("SELECT n, video_id, user_id FROM visibility_restrictions ORDER BY n", {});
+    EXPECT_TRUE(rows.is_ok());
+    std::vector<std::tuple<std::int64_t, Id, Id>> out;
+    for (const auto& r : *rows) out.emplace_back(r.i64(0), r.i64(1), r.i64(2));
+    return out;
+  };
+  ASSERT_TRUE(db_->exec("UPDATE videos SET caption = 'x' WHERE id = $1", {a}).is_ok());
+  ASSERT_TRUE(db_->exec("UPDATE videos SET visibility = 1 WHERE id = $1", {a}).is_ok());
+  ASSERT_TRUE(db_->exec("UPDATE videos SET visibility = 2 WHERE id = $1", {a}).is_ok());
+  ASSERT_TRUE(db_->exec("UPDATE videos SET visibility = 0 WHERE id = $1", {a}).is_ok());
+  ASSERT_TRUE(db_->exec("UPDATE users SET is_private = 1 WHERE id = $1", {creator}).is_ok());
+  ASSERT_TRUE(db_->exec("DELETE FROM videos WHERE id = $1", {b}).is_ok());
+  using Row = std::tuple<std::int64_t, Id, Id>;
+  EXPECT_EQ(log(), (std::vector<Row>{{1, a, 0}, {2, 0, creator}, {3, b, 0}}));
+  auto epoch = db_->query("SELECT n FROM visibility_epoch", {});
+  ASSERT_TRUE(epoch.is_ok());
+  EXPECT_EQ((*epoch)[0].i64(0), 3);
 }
 
 TEST_P(ForYouEngineTest, KeepsTheSameCreatorApartAndSaysWhy) {

@@ -67,58 +67,29 @@ recs::VideoTopics topics_of(const db::Row& r) {
 
 Result<std::vector<recs::VideoFacts>> RecsCatalog::visible(db::Conn& c, std::optional<Id> viewer,
                                                            std::span<const Id> ids) {
-  const std::int64_t synced = memo_ ? memo_->synced_until_ms() : 0;
-  if (synced == 0) return visible_in_db(c, viewer, ids);
+  const std::int64_t applied = memo_ ? memo_->restrictions_applied() : -1;
+  if (applied < 0) return visible_in_db(c, viewer, ids);
+  RIFF_ASSIGN_OR_RETURN(const std::int64_t epoch, restriction_epoch(c));
+  RIFF_ASSIGN_OR_RETURN(std::optional<Restricted> restricted,
+                        restricted_between(c, applied, epoch));
+  if (!restricted) return visible_in_db(c, viewer, ids);
 
-  // A video the memo holds as public is visible to everyone but the people
-  // its author blocked or who blocked its author, as long as it is still
-  // ready and public and its author still public. Those two facts are read
-  // now: the ids in the videos_status index (status, visibility, id), which
-  // reads no video rows, and the authors by key. A stamp of updated_at is
-  // not trusted for this: it may commit late or come from a skewed clock.
-  // The rest (followers-only, a private account's, gone since) take the
-  // rule in SQL. Blocks are always read now.
-  std::unordered_map<Id, PublicVideoMemo::Video> in_memo;
-  std::vector<Id> held_ids;
-  for (Id id : ids) {
-    if (auto v = memo_->public_video(id)) {
-      in_memo.emplace(id, *v);
-      held_ids.push_back(id);
-    }
-  }
-  std::unordered_set<Id> still_public;
-  RIFF_RETURN_IF_ERROR(for_chunks<Id>(
-      held_ids, {}, [&](const std::string& in, const std::vector<db::Param>& p) -> Status {
-        RIFF_ASSIGN_OR_RETURN(db::Rows rows,
-                              c.query("SELECT id FROM videos WHERE status = 1 AND visibility = 0"
-                                      " AND id IN (" +
-                                          in + ")",
-                                      p));
-        for (const auto& r : rows) still_public.insert(r.i64(0));
-        return Status::ok();
-      }));
+  // A video the memo holds as public, and that no restriction the memo has
+  // not applied names (nor its author), is public in this snapshot: it is
+  // visible to everyone but the people its author blocked or who blocked
+  // its author, read now. The rest (followers-only, a private account's,
+  // restricted since) take the rule in SQL.
   std::vector<recs::VideoFacts> out, held;
-  std::vector<Id> ask, authors;
+  std::vector<Id> ask;
   for (Id id : ids) {
-    auto v = in_memo.find(id);
-    if (v == in_memo.end() || !still_public.count(id)) {
+    auto v = restricted->videos.count(id) ? std::nullopt : memo_->public_video(id);
+    if (!v || restricted->users.count(v->author)) {
       ask.push_back(id);
       continue;
     }
-    held.push_back({id, v->second.author, v->second.duration_ms});
-    authors.push_back(v->second.author);
+    held.push_back({id, v->author, v->duration_ms});
   }
-  std::sort(authors.begin(), authors.end());
-  authors.erase(std::unique(authors.begin(), authors.end()), authors.end());
-  std::unordered_set<Id> public_authors, blocked;
-  RIFF_RETURN_IF_ERROR(for_chunks<Id>(
-      authors, {}, [&](const std::string& in, const std::vector<db::Param>& p) -> Status {
-        RIFF_ASSIGN_OR_RETURN(
-            db::Rows rows,
-            c.query("SELECT id FROM users WHERE id IN (" + in + ") AND is_private = 0", p));
-        for (const auto& r : rows) public_authors.insert(r.i64(0));
-        return Status::ok();
-      }));
+  std::unordered_set<Id> blocked;
   if (viewer && !held.empty()) {
     RIFF_ASSIGN_OR_RETURN(db::Rows rows,
                           c.query("SELECT blocked_id FROM blocks WHERE blocker_id = $1"
@@ -127,17 +98,38 @@ Result<std::vector<recs::VideoFacts>> RecsCatalog::visible(db::Conn& c, std::opt
     for (const auto& r : rows) blocked.insert(r.i64(0));
   }
   for (const auto& v : held) {
-    if (!public_authors.count(v.author_id)) {
-      ask.push_back(v.id);  // went private (followers may still see it) or is gone
-    } else if (!blocked.count(v.author_id) || (viewer && v.author_id == *viewer)) {
-      out.push_back(v);
-    }
+    if (!blocked.count(v.author_id) || (viewer && v.author_id == *viewer)) out.push_back(v);
   }
   if (!ask.empty()) {
     RIFF_ASSIGN_OR_RETURN(auto rest, visible_in_db(c, viewer, ask));
     out.insert(out.end(), rest.begin(), rest.end());
   }
   return out;
+}
+
+Result<std::int64_t> RecsCatalog::restriction_epoch(db::Conn& c) {
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows, c.query("SELECT n FROM visibility_epoch WHERE id = 1"));
+  return rows.empty() ? std::int64_t{0} : rows[0].i64(0);
+}
+
+Result<std::optional<RecsCatalog::Restricted>> RecsCatalog::restricted_between(db::Conn& c,
+                                                                               std::int64_t after,
+                                                                               std::int64_t upto) {
+  using Answer = std::optional<Restricted>;
+  Restricted out;
+  if (upto <= after) return Answer{std::move(out)};
+  // Each restriction up to `upto` committed with its log row, so all are
+  // there unless trimmed: the log holds one row per number.
+  RIFF_ASSIGN_OR_RETURN(db::Rows rows,
+                        c.query("SELECT video_id, user_id FROM visibility_restrictions"
+                                " WHERE n > $1 AND n <= $2",
+                                {after, upto}));
+  if (static_cast<std::int64_t>(rows.size()) != upto - after) return Answer{};
+  for (const auto& r : rows) {
+    if (r.i64(0) != 0) out.videos.insert(r.i64(0));
+    if (r.i64(1) != 0) out.users.insert(r.i64(1));
+  }
+  return Answer{std::move(out)};
 }
 
 Result<std::vector<recs::VideoFacts>> RecsCatalog::visible_in_db(db::Conn& c,

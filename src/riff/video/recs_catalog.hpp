@@ -6,19 +6,24 @@
 //
 // visible() asks a PublicVideoMemo first when one is set (the For You
 // engine's in-memory catalog): event batches name a few hundred videos, and
-// looking each up with the visibility rule was most of their cost.
+// looking each up with the visibility rule was most of their cost. What
+// the memo has not caught up with is read from the visibility_restrictions
+// log, which names every video and account restricted, in commit order.
 //
 // Thread-safe: holds no state but the memo, set at start-up.
 
 #include <cstdint>
 #include <optional>
+#include <unordered_set>
 
 #include "riff/recs/event_catalog.hpp"
 
 namespace riff::video {
 
 /// Public videos (ready, public, of a public account) held in memory,
-/// refreshed from videos.updated_at. Implementations must be thread-safe.
+/// with the visibility restrictions applied up to a point of the
+/// visibility_restrictions log (migration 229). Implementations must be
+/// thread-safe.
 class PublicVideoMemo {
  public:
   struct Video {
@@ -26,12 +31,13 @@ class PublicVideoMemo {
     std::int64_t duration_ms = 0;
   };
   virtual ~PublicVideoMemo() = default;
-  /// The video as of the last refresh, if it was public then.
+  /// The video if the memo holds it as public: it was public when loaded,
+  /// and no restriction up to restrictions_applied() named it or its author.
   virtual std::optional<Video> public_video(Id id) const = 0;
-  /// The newest videos.updated_at the memo has taken in (0: not loaded yet,
-  /// and nothing is taken from it). Whether a held video and its author are
-  /// still public is read from the database each time.
-  virtual std::int64_t synced_until_ms() const = 0;
+  /// The visibility_epoch the memo has applied every restriction up to (-1:
+  /// not loaded yet, and nothing is taken from it). It is raised only after
+  /// the restrictions are applied.
+  virtual std::int64_t restrictions_applied() const = 0;
 };
 
 class RecsCatalog final : public recs::VideoCatalog {
@@ -49,6 +55,17 @@ class RecsCatalog final : public recs::VideoCatalog {
                                                    std::span<const std::string> tags) override;
   Result<std::vector<recs::SoundFacts>> public_sounds(db::Conn& c,
                                                       std::span<const Id> ids) override;
+
+  /// The number of the last visibility restriction committed (migration 229).
+  static Result<std::int64_t> restriction_epoch(db::Conn& c);
+  struct Restricted {
+    std::unordered_set<Id> videos, users;
+  };
+  /// Whom the restrictions numbered (after, upto] name, upto having been
+  /// read from restriction_epoch(); none when the log no longer reaches back
+  /// that far.
+  static Result<std::optional<Restricted>> restricted_between(db::Conn& c, std::int64_t after,
+                                                              std::int64_t upto);
 
  private:
   /// visible() by the visibility rule in SQL, one video at a time.
