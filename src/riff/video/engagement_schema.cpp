@@ -118,67 +118,82 @@ CREATE INDEX videos_author_visibility ON videos (author_id, status, id, visibili
 DROP INDEX videos_author)sql",
        std::nullopt},
       // Restrictions in commit order, for the caches of what is public (For
-      // You's catalog): a video leaving "ready and public" or an account
-      // going private or away takes the next number of visibility_epoch and
-      // logs its id under it. The epoch's row lock orders the numbers by
-      // commit on PostgreSQL (SQLite has one writer), so a reader whose
-      // snapshot shows epoch n has seen every restriction up to n, and a
-      // cache that applied them up to n can answer for that snapshot alone.
-      // The log keeps the last 100,000; a reader further behind reloads.
+      // You's catalog): a video leaving "ready and public", or an account
+      // going private or away, gets the next number in the log, with a
+      // random token so that a reader can tell the log it followed from one
+      // rewound by a restore or a failover. Numbers follow commit order:
+      // SQLite has one writer, and on PostgreSQL a restricting transaction
+      // holds the row lock of visibility_restriction_lock until it ends. So
+      // a reader that sees number n has seen every restriction up to n. The
+      // log keeps its last 100,000 rows; a reader further behind reloads.
+      // A migration that rebuilds videos or users must create these
+      // triggers again (SQLite drops them with the table).
       {229, "visibility_restrictions", R"sql(
-CREATE TABLE visibility_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), n BIGINT NOT NULL);
-INSERT INTO visibility_epoch (id, n) VALUES (1, 0);
 CREATE TABLE visibility_restrictions (
-  n BIGINT PRIMARY KEY,
+  n INTEGER PRIMARY KEY,
   video_id BIGINT NOT NULL DEFAULT 0,
-  user_id BIGINT NOT NULL DEFAULT 0
+  user_id BIGINT NOT NULL DEFAULT 0,
+  token BIGINT NOT NULL
 );
 CREATE TRIGGER video_restricted AFTER UPDATE OF status, visibility ON videos
 WHEN old.status = 1 AND old.visibility = 0 AND (new.status <> 1 OR new.visibility <> 0)
 BEGIN
-  UPDATE visibility_epoch SET n = n + 1 WHERE id = 1;
-  INSERT INTO visibility_restrictions (n, video_id) SELECT n, old.id FROM visibility_epoch;
-  DELETE FROM visibility_restrictions WHERE n <= (SELECT n FROM visibility_epoch) - 100000;
+  INSERT INTO visibility_restrictions (n, video_id, token)
+    SELECT COALESCE(MAX(n), 0) + 1, old.id, random() FROM visibility_restrictions;
+  DELETE FROM visibility_restrictions
+    WHERE n <= (SELECT MAX(n) FROM visibility_restrictions) - 100000;
 END;
 CREATE TRIGGER video_deleted_restricted AFTER DELETE ON videos
 WHEN old.status = 1 AND old.visibility = 0
 BEGIN
-  UPDATE visibility_epoch SET n = n + 1 WHERE id = 1;
-  INSERT INTO visibility_restrictions (n, video_id) SELECT n, old.id FROM visibility_epoch;
-  DELETE FROM visibility_restrictions WHERE n <= (SELECT n FROM visibility_epoch) - 100000;
+  INSERT INTO visibility_restrictions (n, video_id, token)
+    SELECT COALESCE(MAX(n), 0) + 1, old.id, random() FROM visibility_restrictions;
+  DELETE FROM visibility_restrictions
+    WHERE n <= (SELECT MAX(n) FROM visibility_restrictions) - 100000;
 END;
 CREATE TRIGGER user_restricted AFTER UPDATE OF is_private ON users
 WHEN old.is_private = 0 AND new.is_private <> 0
 BEGIN
-  UPDATE visibility_epoch SET n = n + 1 WHERE id = 1;
-  INSERT INTO visibility_restrictions (n, user_id) SELECT n, old.id FROM visibility_epoch;
-  DELETE FROM visibility_restrictions WHERE n <= (SELECT n FROM visibility_epoch) - 100000;
+  INSERT INTO visibility_restrictions (n, user_id, token)
+    SELECT COALESCE(MAX(n), 0) + 1, old.id, random() FROM visibility_restrictions;
+  DELETE FROM visibility_restrictions
+    WHERE n <= (SELECT MAX(n) FROM visibility_restrictions) - 100000;
 END;
 CREATE TRIGGER user_deleted_restricted AFTER DELETE ON users
 BEGIN
-  UPDATE visibility_epoch SET n = n + 1 WHERE id = 1;
-  INSERT INTO visibility_restrictions (n, user_id) SELECT n, old.id FROM visibility_epoch;
-  DELETE FROM visibility_restrictions WHERE n <= (SELECT n FROM visibility_epoch) - 100000;
+  INSERT INTO visibility_restrictions (n, user_id, token)
+    SELECT COALESCE(MAX(n), 0) + 1, old.id, random() FROM visibility_restrictions;
+  DELETE FROM visibility_restrictions
+    WHERE n <= (SELECT MAX(n) FROM visibility_restrictions) - 100000;
 END)sql",
+       // Locking the row (not updating it) leaves no dead row versions
+       // behind, so a statement restricting many rows stays linear; each
+       // statement of the function sees what committed before the lock.
        R"sql(
-CREATE TABLE visibility_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), n BIGINT NOT NULL);
-INSERT INTO visibility_epoch (id, n) VALUES (1, 0);
+CREATE TABLE visibility_restriction_lock (id INTEGER PRIMARY KEY CHECK (id = 1));
+INSERT INTO visibility_restriction_lock (id) VALUES (1);
 CREATE TABLE visibility_restrictions (
   n BIGINT PRIMARY KEY,
   video_id BIGINT NOT NULL DEFAULT 0,
-  user_id BIGINT NOT NULL DEFAULT 0
+  user_id BIGINT NOT NULL DEFAULT 0,
+  token BIGINT NOT NULL
 );
 CREATE FUNCTION visibility_restricted() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   m BIGINT;
 BEGIN
-  UPDATE visibility_epoch SET n = n + 1 WHERE id = 1 RETURNING n INTO m;
+  PERFORM 1 FROM visibility_restriction_lock WHERE id = 1 FOR UPDATE;
+  SELECT COALESCE(MAX(n), 0) + 1 INTO m FROM visibility_restrictions;
   IF TG_TABLE_NAME = 'videos' THEN
-    INSERT INTO visibility_restrictions (n, video_id) VALUES (m, OLD.id);
+    INSERT INTO visibility_restrictions (n, video_id, token)
+      VALUES (m, OLD.id, (random() * 9007199254740991)::BIGINT);
   ELSE
-    INSERT INTO visibility_restrictions (n, user_id) VALUES (m, OLD.id);
+    INSERT INTO visibility_restrictions (n, user_id, token)
+      VALUES (m, OLD.id, (random() * 9007199254740991)::BIGINT);
   END IF;
-  DELETE FROM visibility_restrictions WHERE n <= m - 100000;
+  IF m % 1000 = 0 THEN
+    DELETE FROM visibility_restrictions WHERE n <= m - 100000;
+  END IF;
   RETURN NULL;
 END $$;
 CREATE TRIGGER video_restricted AFTER UPDATE OF status, visibility ON videos FOR EACH ROW

@@ -144,15 +144,15 @@ Status ForYouEngine::load_changes(bool full) {
   std::vector<Row> rows;
   std::unordered_map<Id, std::string> names;
   // The restrictions are read first: whatever the scan below then reads
-  // reflects at least those up to `epoch`, and the memo can answer for them.
-  std::int64_t epoch = 0;
+  // reflects at least those up to `latest`, and the memo can answer for them.
+  RestrictionMark latest;
   std::optional<RecsCatalog::Restricted> restricted;
-  const std::int64_t applied = restrictions_applied_;
+  const RestrictionMark applied = restrictions_applied();
   auto st = db_.read([&](db::Conn& c) -> Result<db::Rows> {
-    RIFF_ASSIGN_OR_RETURN(epoch, RecsCatalog::restriction_epoch(c));
+    RIFF_ASSIGN_OR_RETURN(latest, RecsCatalog::latest_restriction(c));
     if (!full) {
-      RIFF_ASSIGN_OR_RETURN(restricted, RecsCatalog::restricted_between(c, applied, epoch));
-      if (!restricted) return db::Rows{};  // the log was trimmed past us: reload it all
+      RIFF_ASSIGN_OR_RETURN(restricted, RecsCatalog::restricted_between(c, applied, latest));
+      if (!restricted) return db::Rows{};  // the log no longer continues ours: reload it all
     }
     RIFF_ASSIGN_OR_RETURN(
         db::Rows r,
@@ -232,8 +232,8 @@ Status ForYouEngine::load_changes(bool full) {
     restricted_authors_.insert(restricted->users.begin(), restricted->users.end());
   }
   if (full) last_full_ = now;
-  // Only now does the catalog hold every restriction up to epoch.
-  restrictions_applied_ = epoch;
+  // Only now does the catalog hold every restriction up to `latest`.
+  restrictions_applied_ = latest;
   return Status::ok();
 }
 
@@ -345,6 +345,11 @@ void ForYouEngine::rebuild_lists(bool all_lists) {
 std::size_t ForYouEngine::catalog_size() const {
   std::shared_lock lock(catalog_mu_);
   return catalog_.size();
+}
+
+RestrictionMark ForYouEngine::restrictions_applied() const {
+  std::shared_lock lock(catalog_mu_);
+  return restrictions_applied_;
 }
 
 std::optional<PublicVideoMemo::Video> ForYouEngine::public_video(Id id) const {

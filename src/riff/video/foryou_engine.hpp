@@ -115,7 +115,7 @@ class ForYouEngine final : public ForYouRanker,
   std::optional<recs::VideoFeatures> find(Id video) const override;
   /// The catalog as a PublicVideoMemo, for event ingestion.
   std::optional<Video> public_video(Id id) const override;
-  std::int64_t restrictions_applied() const override { return restrictions_applied_; }
+  RestrictionMark restrictions_applied() const override;
 
   /// Applies a learner's delta to the model and re-indexes the videos
   /// whose vectors it moved (their own, their creator's or hashtags' rows).
@@ -187,7 +187,7 @@ class ForYouEngine final : public ForYouRanker,
   std::unordered_set<Id> added_;   // new in the catalog since the last rebuild_lists
   std::unordered_set<Id> restricted_authors_;  // gone private or away since the last full load
   std::int64_t loaded_until_ = 0, last_full_ = 0;
-  std::atomic<std::int64_t> restrictions_applied_{-1};  // raised once the catalog holds them
+  RestrictionMark restrictions_applied_;       // moved once the catalog holds them
   RecsCatalog visibility_;                     // visible_in_order: this catalog first, then SQL
 
   // Viewers' recent taste, in shards by viewer id: the engine's thread

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 #include <tuple>
 
 #include "riff/video/engagement_test_support.hpp"
@@ -194,7 +195,7 @@ TEST_P(ForYouEngineTest, ChangesAfterTheCatalogWasLoadedAreHonouredAtOnce) {
   const Id stamped_late = make_video(stays);
   const Id fine = make_video(stays);
   engine();
-  ASSERT_EQ(engine().restrictions_applied(), 0) << "the catalog answers first";
+  ASSERT_EQ(engine().restrictions_applied().n, 0) << "the catalog answers first";
   ASSERT_TRUE(engine().public_video(of_private));
   clock_.advance_ms(10 * 60'000);
   // None of these is seen by the engine's refresh until the next round.
@@ -218,7 +219,7 @@ TEST_P(ForYouEngineTest, ChangesAfterTheCatalogWasLoadedAreHonouredAtOnce) {
   // The engine's next round applies the three restrictions logged (an
   // account, two videos), whatever their stamps.
   engine().step();
-  EXPECT_EQ(engine().restrictions_applied(), 3);
+  EXPECT_EQ(engine().restrictions_applied().n, 3);
   for (Id gone : {of_private, deleted, stamped_late}) EXPECT_FALSE(engine().public_video(gone));
   EXPECT_TRUE(engine().public_video(fine));
   EXPECT_TRUE(engine().public_video(of_blocker)) << "blocks are per viewer, read each time";
@@ -231,10 +232,13 @@ TEST_P(ForYouEngineTest, ARestrictionLogTrimmedPastTheCatalogSendsItBackToSql) {
   const Id creator = make_user("creator").id;
   const Id hidden = make_video(creator);
   const Id fine = make_video(creator);
+  const Id other1 = make_video(creator), other2 = make_video(creator);
   engine();
-  ASSERT_TRUE(db_->exec("UPDATE videos SET visibility = 2, updated_at = 1 WHERE id = $1", {hidden})
-                  .is_ok());
-  ASSERT_TRUE(db_->exec("DELETE FROM visibility_restrictions").is_ok());
+  for (Id id : {hidden, other1, other2}) {
+    ASSERT_TRUE(
+        db_->exec("UPDATE videos SET visibility = 2, updated_at = 1 WHERE id = $1", {id}).is_ok());
+  }
+  ASSERT_TRUE(db_->exec("DELETE FROM visibility_restrictions WHERE n = 1").is_ok());
   ASSERT_TRUE(engine().public_video(hidden)) << "not caught up yet";
 
   const std::vector<Id> shown = page(viewer, 20);
@@ -242,8 +246,36 @@ TEST_P(ForYouEngineTest, ARestrictionLogTrimmedPastTheCatalogSendsItBackToSql) {
   EXPECT_EQ(std::count(shown.begin(), shown.end(), fine), 1);
 
   engine().step();
-  EXPECT_EQ(engine().restrictions_applied(), 1);
+  EXPECT_EQ(engine().restrictions_applied().n, 3);
   EXPECT_FALSE(engine().public_video(hidden)) << "reloaded in full";
+}
+
+// A database restored from a backup, or a failover to a replica that had
+// not caught up, rewinds the log: its numbers come again, for other
+// restrictions. The row tokens tell.
+TEST_P(ForYouEngineTest, ARewoundRestrictionLogSendsTheCatalogBackToSql) {
+  const Id viewer = make_user("viewer").id;
+  const Id creator = make_user("creator").id;
+  const Id first = make_video(creator);
+  const Id second = make_video(creator);
+  const Id fine = make_video(creator);
+  engine();
+  ASSERT_TRUE(db_->exec("UPDATE videos SET visibility = 2 WHERE id = $1", {first}).is_ok());
+  engine().step();
+  ASSERT_EQ(engine().restrictions_applied().n, 1);
+  // The rewind: restriction 1 is lost, and 1 is taken again by another.
+  ASSERT_TRUE(db_->exec("DELETE FROM visibility_restrictions").is_ok());
+  ASSERT_TRUE(db_->exec("UPDATE videos SET visibility = 2, updated_at = 1 WHERE id = $1", {second})
+                  .is_ok());
+  ASSERT_TRUE(engine().public_video(second)) << "not caught up yet";
+
+  const std::vector<Id> shown = page(viewer, 20);
+  EXPECT_EQ(std::count(shown.begin(), shown.end(), second), 0);
+  EXPECT_EQ(std::count(shown.begin(), shown.end(), fine), 1);
+
+  engine().step();
+  EXPECT_EQ(engine().restrictions_applied().n, 1);
+  EXPECT_FALSE(engine().public_video(second)) << "reloaded in full";
 }
 
 // Restrictions are numbered in commit order, one log row each, and making
@@ -251,8 +283,10 @@ TEST_P(ForYouEngineTest, ARestrictionLogTrimmedPastTheCatalogSendsItBackToSql) {
 TEST_P(ForYouEngineTest, RestrictionsAreLoggedInOrderOneRowEach) {
   const Id creator = make_user("creator").id;
   const Id other = make_user("other").id;
+  const Id leaving = make_user("leaving").id;
   const Id a = make_video(creator);
   const Id b = make_video(other);
+  const Id c = make_video(leaving);
   auto log = [&] {
     auto rows =
         db_->query("SELECT n, video_id, user_id FROM visibility_restrictions ORDER BY n", {});
@@ -261,17 +295,26 @@ TEST_P(ForYouEngineTest, RestrictionsAreLoggedInOrderOneRowEach) {
     for (const auto& r : *rows) out.emplace_back(r.i64(0), r.i64(1), r.i64(2));
     return out;
   };
+  using Row = std::tuple<std::int64_t, Id, Id>;
   ASSERT_TRUE(db_->exec("UPDATE videos SET caption = 'x' WHERE id = $1", {a}).is_ok());
   ASSERT_TRUE(db_->exec("UPDATE videos SET visibility = 1 WHERE id = $1", {a}).is_ok());
   ASSERT_TRUE(db_->exec("UPDATE videos SET visibility = 2 WHERE id = $1", {a}).is_ok());
   ASSERT_TRUE(db_->exec("UPDATE videos SET visibility = 0 WHERE id = $1", {a}).is_ok());
+  ASSERT_TRUE(db_->exec("UPDATE videos SET status = 3 WHERE id = $1", {a}).is_ok());  // removed
   ASSERT_TRUE(db_->exec("UPDATE users SET is_private = 1 WHERE id = $1", {creator}).is_ok());
+  ASSERT_TRUE(db_->exec("UPDATE users SET is_private = 0 WHERE id = $1", {creator}).is_ok());
   ASSERT_TRUE(db_->exec("DELETE FROM videos WHERE id = $1", {b}).is_ok());
-  using Row = std::tuple<std::int64_t, Id, Id>;
-  EXPECT_EQ(log(), (std::vector<Row>{{1, a, 0}, {2, 0, creator}, {3, b, 0}}));
-  auto epoch = db_->query("SELECT n FROM visibility_epoch", {});
-  ASSERT_TRUE(epoch.is_ok());
-  EXPECT_EQ((*epoch)[0].i64(0), 3);
+  EXPECT_EQ(log(), (std::vector<Row>{{1, a, 0}, {2, a, 0}, {3, 0, creator}, {4, b, 0}}));
+
+  // An account deleted: itself, and its public video with it (in whichever
+  // order the database cascades).
+  ASSERT_TRUE(db_->exec("DELETE FROM users WHERE id = $1", {leaving}).is_ok());
+  const auto all = log();
+  ASSERT_EQ(all.size(), 6u);
+  std::set<std::pair<Id, Id>> last{{std::get<1>(all[4]), std::get<2>(all[4])},
+                                   {std::get<1>(all[5]), std::get<2>(all[5])}};
+  EXPECT_EQ(last, (std::set<std::pair<Id, Id>>{{c, 0}, {0, leaving}}));
+  EXPECT_EQ(std::get<0>(all[5]), 6);
 }
 
 TEST_P(ForYouEngineTest, KeepsTheSameCreatorApartAndSaysWhy) {

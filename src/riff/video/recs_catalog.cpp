@@ -67,11 +67,11 @@ recs::VideoTopics topics_of(const db::Row& r) {
 
 Result<std::vector<recs::VideoFacts>> RecsCatalog::visible(db::Conn& c, std::optional<Id> viewer,
                                                            std::span<const Id> ids) {
-  const std::int64_t applied = memo_ ? memo_->restrictions_applied() : -1;
-  if (applied < 0) return visible_in_db(c, viewer, ids);
-  RIFF_ASSIGN_OR_RETURN(const std::int64_t epoch, restriction_epoch(c));
+  const RestrictionMark applied = memo_ ? memo_->restrictions_applied() : RestrictionMark{};
+  if (applied.n < 0) return visible_in_db(c, viewer, ids);
+  RIFF_ASSIGN_OR_RETURN(const RestrictionMark latest, latest_restriction(c));
   RIFF_ASSIGN_OR_RETURN(std::optional<Restricted> restricted,
-                        restricted_between(c, applied, epoch));
+                        restricted_between(c, applied, latest));
   if (!restricted) return visible_in_db(c, viewer, ids);
 
   // A video the memo holds as public, and that no restriction the memo has
@@ -107,27 +107,33 @@ Result<std::vector<recs::VideoFacts>> RecsCatalog::visible(db::Conn& c, std::opt
   return out;
 }
 
-Result<std::int64_t> RecsCatalog::restriction_epoch(db::Conn& c) {
-  RIFF_ASSIGN_OR_RETURN(db::Rows rows, c.query("SELECT n FROM visibility_epoch WHERE id = 1"));
-  return rows.empty() ? std::int64_t{0} : rows[0].i64(0);
+Result<RestrictionMark> RecsCatalog::latest_restriction(db::Conn& c) {
+  RIFF_ASSIGN_OR_RETURN(
+      db::Rows rows,
+      c.query("SELECT n, token FROM visibility_restrictions ORDER BY n DESC LIMIT 1"));
+  if (rows.empty()) return RestrictionMark{0, 0};
+  return RestrictionMark{rows[0].i64(0), rows[0].i64(1)};
 }
 
-Result<std::optional<RecsCatalog::Restricted>> RecsCatalog::restricted_between(db::Conn& c,
-                                                                               std::int64_t after,
-                                                                               std::int64_t upto) {
+Result<std::optional<RecsCatalog::Restricted>> RecsCatalog::restricted_between(
+    db::Conn& c, RestrictionMark after, RestrictionMark upto) {
   using Answer = std::optional<Restricted>;
-  Restricted out;
-  if (upto <= after) return Answer{std::move(out)};
-  // Each restriction up to `upto` committed with its log row, so all are
-  // there unless trimmed: the log holds one row per number.
+  Restricted out{upto, {}, {}};
+  if (after.n < 0 || upto.n < after.n) return Answer{};
+  if (upto.n == after.n) return upto.token == after.token ? Answer{std::move(out)} : Answer{};
+  // Every restriction up to `upto` committed before it, so all are there,
+  // one row a number, unless the log was trimmed; `after`'s own row, token
+  // and all, says it is still the log that mark came from.
   RIFF_ASSIGN_OR_RETURN(db::Rows rows,
-                        c.query("SELECT video_id, user_id FROM visibility_restrictions"
-                                " WHERE n > $1 AND n <= $2",
-                                {after, upto}));
-  if (static_cast<std::int64_t>(rows.size()) != upto - after) return Answer{};
-  for (const auto& r : rows) {
-    if (r.i64(0) != 0) out.videos.insert(r.i64(0));
-    if (r.i64(1) != 0) out.users.insert(r.i64(1));
+                        c.query("SELECT n, video_id, user_id, token FROM visibility_restrictions"
+                                " WHERE n >= $1 AND n <= $2 ORDER BY n",
+                                {after.n, upto.n}));
+  const std::int64_t own = after.n > 0 ? 1 : 0;
+  if (static_cast<std::int64_t>(rows.size()) != upto.n - after.n + own) return Answer{};
+  if (own && rows[0].i64(3) != after.token) return Answer{};
+  for (std::size_t i = static_cast<std::size_t>(own); i < rows.size(); ++i) {
+    if (rows[i].i64(1) != 0) out.videos.insert(rows[i].i64(1));
+    if (rows[i].i64(2) != 0) out.users.insert(rows[i].i64(2));
   }
   return Answer{std::move(out)};
 }

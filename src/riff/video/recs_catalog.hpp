@@ -20,10 +20,17 @@
 
 namespace riff::video {
 
+/// A position in the visibility_restrictions log (migration 229): the
+/// number of a restriction and its row's token. n = 0 is the empty log;
+/// n < 0 is no position.
+struct RestrictionMark {
+  std::int64_t n = -1;
+  std::int64_t token = 0;
+};
+
 /// Public videos (ready, public, of a public account) held in memory,
-/// with the visibility restrictions applied up to a point of the
-/// visibility_restrictions log (migration 229). Implementations must be
-/// thread-safe.
+/// with the visibility restrictions applied up to a mark of the log.
+/// Implementations must be thread-safe.
 class PublicVideoMemo {
  public:
   struct Video {
@@ -34,10 +41,10 @@ class PublicVideoMemo {
   /// The video if the memo holds it as public: it was public when loaded,
   /// and no restriction up to restrictions_applied() named it or its author.
   virtual std::optional<Video> public_video(Id id) const = 0;
-  /// The visibility_epoch the memo has applied every restriction up to (-1:
-  /// not loaded yet, and nothing is taken from it). It is raised only after
-  /// the restrictions are applied.
-  virtual std::int64_t restrictions_applied() const = 0;
+  /// The mark the memo has applied every restriction up to (n < 0: not
+  /// loaded yet, and nothing is taken from it). It moves only once the
+  /// restrictions are applied.
+  virtual RestrictionMark restrictions_applied() const = 0;
 };
 
 class RecsCatalog final : public recs::VideoCatalog {
@@ -56,16 +63,17 @@ class RecsCatalog final : public recs::VideoCatalog {
   Result<std::vector<recs::SoundFacts>> public_sounds(db::Conn& c,
                                                       std::span<const Id> ids) override;
 
-  /// The number of the last visibility restriction committed (migration 229).
-  static Result<std::int64_t> restriction_epoch(db::Conn& c);
+  /// The last visibility restriction committed.
+  static Result<RestrictionMark> latest_restriction(db::Conn& c);
   struct Restricted {
+    RestrictionMark upto;
     std::unordered_set<Id> videos, users;
   };
-  /// Whom the restrictions numbered (after, upto] name, upto having been
-  /// read from restriction_epoch(); none when the log no longer reaches back
-  /// that far.
-  static Result<std::optional<Restricted>> restricted_between(db::Conn& c, std::int64_t after,
-                                                              std::int64_t upto);
+  /// Whom the restrictions after `after` up to `upto` (read first, with
+  /// latest_restriction) name. None when the log no longer continues from
+  /// `after`: trimmed past it, or rewound (a restore, a failover).
+  static Result<std::optional<Restricted>> restricted_between(db::Conn& c, RestrictionMark after,
+                                                              RestrictionMark upto);
 
  private:
   /// visible() by the visibility rule in SQL, one video at a time.

@@ -214,11 +214,6 @@ Status VideoService::remove(Id author_id, Id video_id) {
       if (visible) return Status::forbidden("Only the author can delete this video.");
       return not_found();
     }
-    RIFF_ASSIGN_OR_RETURN(
-        std::int64_t changed,
-        c.exec("UPDATE videos SET status = 3, updated_at = $1 WHERE id = $2 AND status <> 3",
-               {now, video_id}));
-    if (changed == 0) return not_found();
     RIFF_RETURN_IF_ERROR(unlink_caption(c, video_id));
     // A ready video counted towards its sound and its duet original (pipeline.cpp).
     if (v->status == VideoStatus::kReady) {
@@ -235,6 +230,14 @@ Status VideoService::remove(Id author_id, Id video_id) {
                 .status());
       }
     }
+    // Last: hiding a ready video takes the restriction log's lock (migration
+    // 229) until commit, so no other row is locked after it (a deadlock with
+    // the removal of the duet original, which locks that row first).
+    RIFF_ASSIGN_OR_RETURN(
+        std::int64_t changed,
+        c.exec("UPDATE videos SET status = 3, updated_at = $1 WHERE id = $2 AND status <> 3",
+               {now, video_id}));
+    if (changed == 0) return not_found();  // removed meanwhile: the counts roll back with this
     return Status::ok();
   });
   RIFF_RETURN_IF_ERROR(st);
