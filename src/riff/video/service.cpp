@@ -207,6 +207,12 @@ Result<VideoCard> VideoService::update(Id author_id, Id video_id, const VideoPat
 Status VideoService::remove(Id author_id, Id video_id) {
   const std::int64_t now = clock_.now_ms();
   Status st = db_.transact([&](db::Conn& c) -> Status {
+    // The row is locked first, as update() does: its status then cannot
+    // change under us (the pipeline making it ready would leave the counts
+    // below undone), and the locks go video, its original, the restriction
+    // log's, in every path.
+    RIFF_RETURN_IF_ERROR(
+        c.query("SELECT 1 FROM videos WHERE id = $1 FOR UPDATE", {video_id}).status());
     RIFF_ASSIGN_OR_RETURN(std::optional<Video> v, find_video(c, video_id));
     if (!v || v->status == VideoStatus::kDeleted) return not_found();
     if (v->author_id != author_id) {
