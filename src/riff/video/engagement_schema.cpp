@@ -1,6 +1,79 @@
 #include "riff/video/engagement_schema.hpp"
 
+#include <string>
+
 namespace riff::video {
+
+namespace {
+
+// What migration 229 logs as a restriction, the same on both databases:
+// the trigger, its event, its condition and the column the row's id goes in.
+struct RestrictionTrigger {
+  const char* name;
+  const char* event;
+  const char* when;  // "" for always
+  const char* column;
+};
+constexpr RestrictionTrigger kRestrictionTriggers[] = {
+    {"video_restricted", "UPDATE OF status, visibility ON videos",
+     "old.status = 1 AND old.visibility = 0 AND (new.status <> 1 OR new.visibility <> 0)",
+     "video_id"},
+    {"video_deleted_restricted", "DELETE ON videos", "old.status = 1 AND old.visibility = 0",
+     "video_id"},
+    {"user_restricted", "UPDATE OF is_private ON users",
+     "old.is_private = 0 AND new.is_private <> 0", "user_id"},
+    {"user_deleted_restricted", "DELETE ON users", "", "user_id"},
+};
+
+// The log and its triggers. Numbers follow commit order: SQLite has one
+// writer; on PostgreSQL a restricting transaction locks the row of
+// visibility_restriction_lock (locking, not updating it, leaves no dead
+// row versions, so one statement restricting many rows stays linear) and
+// each statement of the function sees what committed before the lock.
+std::string restriction_log_sql(bool postgres) {
+  std::string sql = postgres ? R"sql(
+CREATE TABLE visibility_restriction_lock (id INTEGER PRIMARY KEY CHECK (id = 1));
+INSERT INTO visibility_restriction_lock (id) VALUES (1);
+CREATE FUNCTION visibility_restricted() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  m BIGINT;
+BEGIN
+  PERFORM 1 FROM visibility_restriction_lock WHERE id = 1 FOR UPDATE;
+  SELECT COALESCE(MAX(n), 0) + 1 INTO m FROM visibility_restrictions;
+  IF TG_TABLE_NAME = 'videos' THEN
+    INSERT INTO visibility_restrictions (n, video_id, token)
+      VALUES (m, OLD.id, (random() * 9007199254740991)::BIGINT);
+  ELSE
+    INSERT INTO visibility_restrictions (n, user_id, token)
+      VALUES (m, OLD.id, (random() * 9007199254740991)::BIGINT);
+  END IF;
+  IF m % 1000 = 0 THEN
+    DELETE FROM visibility_restrictions WHERE n <= m - 100000;
+  END IF;
+  RETURN NULL;
+END $$;
+)sql"
+                             : "";
+  sql += std::string("CREATE TABLE visibility_restrictions (\n  n ") +
+         (postgres ? "BIGINT" : "INTEGER") +
+         " PRIMARY KEY,\n  video_id BIGINT NOT NULL DEFAULT 0,\n"
+         "  user_id BIGINT NOT NULL DEFAULT 0,\n  token BIGINT NOT NULL\n)";
+  for (const RestrictionTrigger& t : kRestrictionTriggers) {
+    const std::string when = *t.when ? std::string(" WHEN (") + t.when + ")" : "";
+    sql += std::string(";\nCREATE TRIGGER ") + t.name + " AFTER " + t.event;
+    if (postgres) {
+      sql += " FOR EACH ROW" + when + " EXECUTE FUNCTION visibility_restricted()";
+    } else {
+      sql += when + " BEGIN\n  INSERT INTO visibility_restrictions (n, " + t.column +
+             ", token)\n    SELECT COALESCE(MAX(n), 0) + 1, old.id, random() FROM"
+             " visibility_restrictions;\n  DELETE FROM visibility_restrictions\n"
+             "    WHERE n <= (SELECT MAX(n) FROM visibility_restrictions) - 100000;\nEND";
+    }
+  }
+  return sql;
+}
+
+}  // namespace
 
 // Counters (videos.like_count, comments.reply_count, ...) change in the
 // transaction that inserts or deletes the row they count, and only when that
@@ -121,90 +194,13 @@ DROP INDEX videos_author)sql",
       // You's catalog): a video leaving "ready and public", or an account
       // going private or away, gets the next number in the log, with a
       // random token so that a reader can tell the log it followed from one
-      // rewound by a restore or a failover. Numbers follow commit order:
-      // SQLite has one writer, and on PostgreSQL a restricting transaction
-      // holds the row lock of visibility_restriction_lock until it ends. So
-      // a reader that sees number n has seen every restriction up to n. The
-      // log keeps its last 100,000 rows; a reader further behind reloads.
+      // rewound by a restore or a failover. Numbers follow commit order
+      // (restriction_log_sql), so a reader that sees number n has seen
+      // every restriction up to n. The log keeps its last 100,000 rows; a
+      // reader further behind reloads.
       // A migration that rebuilds videos or users must create these
       // triggers again (SQLite drops them with the table).
-      {229, "visibility_restrictions", R"sql(
-CREATE TABLE visibility_restrictions (
-  n INTEGER PRIMARY KEY,
-  video_id BIGINT NOT NULL DEFAULT 0,
-  user_id BIGINT NOT NULL DEFAULT 0,
-  token BIGINT NOT NULL
-);
-CREATE TRIGGER video_restricted AFTER UPDATE OF status, visibility ON videos
-WHEN old.status = 1 AND old.visibility = 0 AND (new.status <> 1 OR new.visibility <> 0)
-BEGIN
-  INSERT INTO visibility_restrictions (n, video_id, token)
-    SELECT COALESCE(MAX(n), 0) + 1, old.id, random() FROM visibility_restrictions;
-  DELETE FROM visibility_restrictions
-    WHERE n <= (SELECT MAX(n) FROM visibility_restrictions) - 100000;
-END;
-CREATE TRIGGER video_deleted_restricted AFTER DELETE ON videos
-WHEN old.status = 1 AND old.visibility = 0
-BEGIN
-  INSERT INTO visibility_restrictions (n, video_id, token)
-    SELECT COALESCE(MAX(n), 0) + 1, old.id, random() FROM visibility_restrictions;
-  DELETE FROM visibility_restrictions
-    WHERE n <= (SELECT MAX(n) FROM visibility_restrictions) - 100000;
-END;
-CREATE TRIGGER user_restricted AFTER UPDATE OF is_private ON users
-WHEN old.is_private = 0 AND new.is_private <> 0
-BEGIN
-  INSERT INTO visibility_restrictions (n, user_id, token)
-    SELECT COALESCE(MAX(n), 0) + 1, old.id, random() FROM visibility_restrictions;
-  DELETE FROM visibility_restrictions
-    WHERE n <= (SELECT MAX(n) FROM visibility_restrictions) - 100000;
-END;
-CREATE TRIGGER user_deleted_restricted AFTER DELETE ON users
-BEGIN
-  INSERT INTO visibility_restrictions (n, user_id, token)
-    SELECT COALESCE(MAX(n), 0) + 1, old.id, random() FROM visibility_restrictions;
-  DELETE FROM visibility_restrictions
-    WHERE n <= (SELECT MAX(n) FROM visibility_restrictions) - 100000;
-END)sql",
-       // Locking the row (not updating it) leaves no dead row versions
-       // behind, so a statement restricting many rows stays linear; each
-       // statement of the function sees what committed before the lock.
-       R"sql(
-CREATE TABLE visibility_restriction_lock (id INTEGER PRIMARY KEY CHECK (id = 1));
-INSERT INTO visibility_restriction_lock (id) VALUES (1);
-CREATE TABLE visibility_restrictions (
-  n BIGINT PRIMARY KEY,
-  video_id BIGINT NOT NULL DEFAULT 0,
-  user_id BIGINT NOT NULL DEFAULT 0,
-  token BIGINT NOT NULL
-);
-CREATE FUNCTION visibility_restricted() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  m BIGINT;
-BEGIN
-  PERFORM 1 FROM visibility_restriction_lock WHERE id = 1 FOR UPDATE;
-  SELECT COALESCE(MAX(n), 0) + 1 INTO m FROM visibility_restrictions;
-  IF TG_TABLE_NAME = 'videos' THEN
-    INSERT INTO visibility_restrictions (n, video_id, token)
-      VALUES (m, OLD.id, (random() * 9007199254740991)::BIGINT);
-  ELSE
-    INSERT INTO visibility_restrictions (n, user_id, token)
-      VALUES (m, OLD.id, (random() * 9007199254740991)::BIGINT);
-  END IF;
-  IF m % 1000 = 0 THEN
-    DELETE FROM visibility_restrictions WHERE n <= m - 100000;
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER video_restricted AFTER UPDATE OF status, visibility ON videos FOR EACH ROW
-  WHEN (OLD.status = 1 AND OLD.visibility = 0 AND (NEW.status <> 1 OR NEW.visibility <> 0))
-  EXECUTE FUNCTION visibility_restricted();
-CREATE TRIGGER video_deleted_restricted AFTER DELETE ON videos FOR EACH ROW
-  WHEN (OLD.status = 1 AND OLD.visibility = 0) EXECUTE FUNCTION visibility_restricted();
-CREATE TRIGGER user_restricted AFTER UPDATE OF is_private ON users FOR EACH ROW
-  WHEN (OLD.is_private = 0 AND NEW.is_private <> 0) EXECUTE FUNCTION visibility_restricted();
-CREATE TRIGGER user_deleted_restricted AFTER DELETE ON users FOR EACH ROW
-  EXECUTE FUNCTION visibility_restricted())sql"},
+      {229, "visibility_restrictions", restriction_log_sql(false), restriction_log_sql(true)},
   };
 }
 
